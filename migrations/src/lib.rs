@@ -1,0 +1,20 @@
+//! Schema migrations for flexportal: one concern per file, append-only once landed.
+//! The same migrations run on SQLite and PostgreSQL, so they use only portable column types:
+//! money as integer minor units, token amounts as integer thousandths, times as UTC timestamps.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_users_and_sessions;
+mod m20261126_000002_audit_log;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_users_and_sessions::Migration),
+            Box::new(m20261126_000002_audit_log::Migration),
+        ]
+    }
+}

@@ -1,0 +1,190 @@
+//! Typed configuration: the only reader of configuration files and the environment.
+//!
+//! Layers, later wins: the built-in `config/default.toml` (embedded so the binary runs from anywhere),
+//! the profile's section of it, then `FLEXPORTAL_*` environment variables. The secret key is read from
+//! `FLEXPORTAL_SECRET_KEY` or `<data_dir>/secret.key`, and generated there on first start outside
+//! production.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use serde::Deserialize;
+
+const DEFAULTS: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    Development,
+    Test,
+    Production,
+}
+
+impl Profile {
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Development => "development",
+            Profile::Test => "test",
+            Profile::Production => "production",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Config {
+    #[serde(skip_deserializing, default = "default_profile")]
+    pub profile: Profile,
+    pub address: String,
+    pub port: u16,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub log_level: String,
+    pub log_format: String,
+    pub client_ip_header: String,
+    pub secure_cookies: bool,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    pub api_token_minutes: i64,
+    pub login_failures_per_account: u32,
+    pub login_failure_window_seconds: u64,
+    pub login_attempts_per_client_per_minute: u32,
+    pub password_hash_concurrency: usize,
+    pub demo_data: bool,
+    pub public_base_url: String,
+    /// Fixes "now" for trying expiry and grace periods end to end; refused in production.
+    #[serde(default)]
+    pub fake_now: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub secret_key: Option<String>,
+}
+
+fn default_profile() -> Profile {
+    Profile::Development
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Invalid(String),
+    #[error("configuration: {0}")]
+    Figment(#[from] Box<figment::Error>),
+    #[error("secret key file {path}: {source}")]
+    SecretFile { path: PathBuf, source: std::io::Error },
+}
+
+impl Config {
+    /// Reads the configuration for the profile named by `FLEXPORTAL_PROFILE` (development by default).
+    ///
+    /// # Errors
+    /// An unknown profile, a malformed value, or `fake_now` in production.
+    pub fn load() -> Result<Self, ConfigError> {
+        let profile = match std::env::var("FLEXPORTAL_PROFILE").as_deref() {
+            Ok("production") => Profile::Production,
+            Ok("test") => Profile::Test,
+            Ok("development") | Err(_) => Profile::Development,
+            Ok(other) => return Err(ConfigError::Invalid(format!("unknown profile {other:?}"))),
+        };
+        Self::from_figment(profile, Env::prefixed("FLEXPORTAL_").split("__"))
+    }
+
+    /// The configuration for a profile with explicit overrides instead of the environment (tests).
+    ///
+    /// # Errors
+    /// As [`Config::load`].
+    pub fn for_profile(profile: Profile, overrides: impl figment::Provider) -> Result<Self, ConfigError> {
+        Self::from_figment(profile, overrides)
+    }
+
+    fn from_figment(profile: Profile, overrides: impl figment::Provider) -> Result<Self, ConfigError> {
+        let figment =
+            Figment::new().merge(Toml::string(DEFAULTS).nested()).select(profile.name()).merge(overrides);
+        let mut config: Config = figment.extract().map_err(Box::new)?;
+        config.profile = profile;
+        if profile == Profile::Production && config.fake_now.is_some() {
+            return Err(ConfigError::Invalid("FLEXPORTAL_FAKE_NOW is not allowed in production".into()));
+        }
+        if config.password_hash_concurrency == 0 {
+            config.password_hash_concurrency = 1;
+        }
+        Ok(config)
+    }
+
+    /// The database to use: the configured URL, or the embedded SQLite file in the data folder.
+    pub fn database_url(&self) -> String {
+        if self.database_url.trim().is_empty() {
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("flexportal.db").display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    /// The secret from which signing keys are derived: from the environment, or the data folder.
+    /// Outside production a missing key is generated into `<data_dir>/secret.key` (mode 0600).
+    ///
+    /// # Errors
+    /// Production without a key, a key shorter than 32 bytes, or an unreadable key file.
+    pub fn load_secret_key(&self) -> Result<(Vec<u8>, SecretSource), ConfigError> {
+        if let Some(key) = self.secret_key.as_deref().filter(|k| !k.is_empty()) {
+            return decode_secret(key).map(|k| (k, SecretSource::Environment));
+        }
+        let path = self.data_dir.join("secret.key");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => decode_secret(text.trim()).map(|k| (k, SecretSource::File(path))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if self.profile == Profile::Production {
+                    return Err(ConfigError::Invalid(
+                        "production needs FLEXPORTAL_SECRET_KEY or <data_dir>/secret.key (32+ random bytes, base64)"
+                            .into(),
+                    ));
+                }
+                let key = generate_secret_file(&path)?;
+                Ok((key, SecretSource::Generated(path)))
+            }
+            Err(source) => Err(ConfigError::SecretFile { path, source }),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum SecretSource {
+    Environment,
+    File(PathBuf),
+    Generated(PathBuf),
+}
+
+fn decode_secret(text: &str) -> Result<Vec<u8>, ConfigError> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text.trim()))
+        .unwrap_or_else(|_| text.as_bytes().to_vec());
+    if bytes.len() < 32 {
+        return Err(ConfigError::Invalid("secret_key must hold at least 32 bytes".into()));
+    }
+    Ok(bytes)
+}
+
+fn generate_secret_file(path: &Path) -> Result<Vec<u8>, ConfigError> {
+    use base64::Engine;
+    use rand::RngCore;
+    use std::io::Write;
+    let wrap = |source| ConfigError::SecretFile { path: path.to_path_buf(), source };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(wrap)?;
+    }
+    let mut key = vec![0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(wrap)?;
+    file.write_all(base64::engine::general_purpose::STANDARD.encode(&key).as_bytes()).map_err(wrap)?;
+    Ok(key)
+}

@@ -1,0 +1,67 @@
+//! The audit trail: every write records who, on whose behalf, what, when and from where.
+
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use super::actor::{Actor, Origin};
+use super::error::{Error, Result};
+use crate::storage::audit::{self as store, AuditRow};
+
+/// One thing that happened, before it is written.
+pub struct AuditEvent<'a> {
+    pub action: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: Option<String>,
+    pub detail: serde_json::Value,
+}
+
+/// Writes an entry in the caller's transaction, so it lands exactly when the change does.
+///
+/// # Errors
+/// The insert failed.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    at: DateTime<Utc>,
+    actor: Option<&Actor>,
+    actor_email: Option<&str>,
+    origin: &Origin,
+    event: AuditEvent<'_>,
+) -> Result<()> {
+    store::insert(
+        db,
+        AuditRow {
+            id: Uuid::new_v4(),
+            at,
+            actor_user_id: actor.map(|a| a.user_id),
+            actor_email: actor.map(|a| a.email.clone()).or_else(|| actor_email.map(str::to_owned)),
+            partner_id: actor.and_then(|a| a.partner_id),
+            action: event.action.to_owned(),
+            subject_type: event.subject_type.to_owned(),
+            subject_id: event.subject_id,
+            client_ip: origin.client_ip.clone(),
+            request_id: origin.request_id.clone(),
+            detail: event.detail.to_string(),
+        },
+    )
+    .await
+    .map_err(Error::internal)
+}
+
+/// A page of the audit log: the operator sees everything, partner admins their own partner's entries.
+///
+/// # Errors
+/// `Forbidden` for sales staff; database failures.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<AuditRow>, u64)> {
+    let partner = match actor.role {
+        super::actor::Role::Admin => None,
+        super::actor::Role::PartnerAdmin => Some(actor.partner()?),
+        super::actor::Role::PartnerSales => return Err(Error::Forbidden),
+    };
+    store::list(db, partner, (page.max(1) - 1) * per_page, per_page).await.map_err(Error::internal)
+}

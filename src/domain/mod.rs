@@ -1,0 +1,61 @@
+//! Business rules and use cases. Takes plain types and an [`actor::Actor`]; knows nothing of HTTP.
+
+pub mod accounts;
+pub mod actor;
+pub mod audit;
+pub mod clock;
+pub mod contact;
+pub mod demo;
+pub mod error;
+pub mod keys;
+pub mod money;
+pub mod pricing;
+pub mod quantity;
+pub mod rate_limit;
+pub mod region;
+pub mod registration_number;
+pub mod slug;
+pub mod tax;
+pub mod web_url;
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::storage::Db;
+use accounts::password::PasswordHasher;
+use accounts::tokens::TokenSigner;
+use clock::Clock;
+use keys::Keys;
+use rate_limit::RateLimiter;
+
+/// Everything a use case needs, built once at start and shared by every request.
+pub struct Portal {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub clock: Clock,
+    pub keys: Keys,
+    pub signer: TokenSigner,
+    pub hasher: PasswordHasher,
+    pub limiter: RateLimiter,
+}
+
+impl Portal {
+    /// # Errors
+    /// The password hasher could not prepare its dummy hash.
+    pub fn new(config: Config, db: Db, secret: &[u8]) -> error::Result<Self> {
+        let clock = match config.fake_now {
+            Some(at) => Clock::fixed(at),
+            None => Clock::system(),
+        };
+        let keys = Keys::derive(secret);
+        Ok(Self {
+            signer: TokenSigner::new(&keys.jwt),
+            hasher: PasswordHasher::new(config.password_hash_concurrency)?,
+            limiter: RateLimiter::new(),
+            config: Arc::new(config),
+            db,
+            clock,
+            keys,
+        })
+    }
+}

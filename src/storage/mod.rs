@@ -1,0 +1,113 @@
+//! Persistence: sea-orm entities and the queries over them. Knows nothing of business rules or HTTP.
+
+pub mod audit;
+pub mod entities;
+pub mod sessions;
+pub mod users;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+pub use sea_orm::DbErr as Error;
+
+/// The database handle shared by every request.
+///
+/// SQLite allows one writer at a time and answers "database is locked" when two deferred
+/// transactions both try to upgrade to writing; a process-wide writer lock queues them instead.
+/// PostgreSQL needs no such lock: its row locks and conditional updates do the work.
+#[derive(Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+    writer: Option<Arc<Mutex<()>>>,
+}
+
+/// A transaction that may write. Commit it; dropping it rolls back.
+pub struct WriteTx {
+    tx: DatabaseTransaction,
+    _writer: Option<OwnedMutexGuard<()>>,
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+}
+
+impl WriteTx {
+    /// # Errors
+    /// The database refused the commit.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.tx.commit().await
+    }
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`).
+    ///
+    /// # Errors
+    /// The database cannot be reached or opened.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, DbErr> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(max_connections.max(1))
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false);
+        let is_sqlite = url.starts_with("sqlite:");
+        if is_sqlite {
+            options.map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+        }
+        let conn = Database::connect(options).await?;
+        Ok(Self { conn, writer: is_sqlite.then(|| Arc::new(Mutex::new(()))) })
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// Begins a transaction that may write (queued behind other writers on SQLite).
+    ///
+    /// # Errors
+    /// The transaction could not begin.
+    pub async fn write(&self) -> Result<WriteTx, DbErr> {
+        let guard = match &self.writer {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = self.conn.begin().await?;
+        Ok(WriteTx { tx, _writer: guard })
+    }
+
+    /// Applies every pending migration.
+    ///
+    /// # Errors
+    /// A migration failed.
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        migrations::Migrator::up(&self.conn, None).await
+    }
+
+    /// A round trip to the database, for readiness checks.
+    ///
+    /// # Errors
+    /// The database did not answer.
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.conn.execute_unprepared("SELECT 1").await.map(|_| ())
+    }
+}

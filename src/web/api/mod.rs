@@ -1,0 +1,31 @@
+//! The JSON API under `/api/v1`. Each resource module exposes its routes; they are mounted here.
+
+mod admin;
+mod auth;
+
+use rocket::http::ContentType;
+use rocket::{get, routes};
+
+const OPENAPI: &str = include_str!("openapi.json");
+
+#[get("/openapi.json")]
+fn openapi() -> (ContentType, &'static str) {
+    (ContentType::JSON, OPENAPI)
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    let mut all = routes![openapi];
+    all.extend(auth::routes());
+    all.extend(admin::routes());
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_openapi_document_is_valid_json_with_paths() {
+        let doc: serde_json::Value = serde_json::from_str(super::OPENAPI).unwrap();
+        assert_eq!(doc["openapi"].as_str().map(|v| &v[..2]), Some("3."));
+        assert!(doc["paths"]["/auth/token"]["post"].is_object());
+    }
+}

@@ -1,0 +1,122 @@
+//! Request guards that prove who is asking. Each is a type-level proof: a handler that takes
+//! `Admin` cannot run for anyone but a signed-in operator.
+//!
+//! `SignedIn` → `Admin` / `PartnerStaff` / `PartnerAdmin`. A missing or invalid session answers 401,
+//! a valid session with the wrong role 403.
+
+use rocket::State;
+use rocket::http::{Method, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+
+use crate::domain::Portal;
+use crate::domain::accounts;
+use crate::domain::actor::{Actor, Role};
+use crate::domain::error::Error;
+
+pub const SESSION_COOKIE: &str = "fp_session";
+
+/// Where the presented session came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carrier {
+    Cookie,
+    Bearer,
+}
+
+/// The session token presented with the request, if any.
+pub fn presented_token(req: &Request<'_>) -> Option<(String, Carrier)> {
+    if let Some(header) = req.headers().get_one("Authorization") {
+        let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer "))?;
+        return Some((token.trim().to_owned(), Carrier::Bearer));
+    }
+    req.cookies().get(SESSION_COOKIE).map(|c| (c.value().to_owned(), Carrier::Cookie))
+}
+
+/// A verified, unrevoked session (cached per request).
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub actor: Actor,
+    pub carrier: Carrier,
+}
+
+async fn resolve(req: &Request<'_>) -> Option<SignedIn> {
+    let (token, carrier) = presented_token(req)?;
+    let portal = req.guard::<&State<Portal>>().await.succeeded()?;
+    match accounts::authenticate(portal, &token).await {
+        Ok(actor) => Some(SignedIn { actor, carrier }),
+        Err(Error::Unauthorized) => None,
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup failed");
+            None
+        }
+    }
+}
+
+/// The signed-in user, if any, without failing the request (for pages open to everyone).
+pub async fn current(req: &Request<'_>) -> Option<SignedIn> {
+    req.local_cache_async(resolve(req)).await.clone()
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for SignedIn {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let Some(signed_in) = current(req).await else {
+            return Outcome::Error((Status::Unauthorized, ()));
+        };
+        // A cookie rides along on cross-site requests; the JSON API accepts it for writes only with
+        // the CSRF header. Browser forms are checked by `csrf::Protected`.
+        let unsafe_method = !matches!(req.method(), Method::Get | Method::Head | Method::Options);
+        if signed_in.carrier == Carrier::Cookie
+            && unsafe_method
+            && req.uri().path().starts_with("/api/")
+            && !super::csrf::header_token_valid(req, &signed_in).await
+        {
+            return Outcome::Error((Status::Forbidden, ()));
+        }
+        Outcome::Success(signed_in)
+    }
+}
+
+macro_rules! role_guard {
+    ($(#[$doc:meta])* $name:ident, $allowed:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub Actor);
+
+        #[rocket::async_trait]
+        impl<'r> FromRequest<'r> for $name {
+            type Error = ();
+
+            async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+                let signed_in = match req.guard::<SignedIn>().await {
+                    Outcome::Success(s) => s,
+                    Outcome::Error(e) => return Outcome::Error(e),
+                    Outcome::Forward(f) => return Outcome::Forward(f),
+                };
+                let allowed: &[Role] = &$allowed;
+                if allowed.contains(&signed_in.actor.role) {
+                    Outcome::Success($name(signed_in.actor))
+                } else {
+                    Outcome::Error((Status::Forbidden, ()))
+                }
+            }
+        }
+    };
+}
+
+role_guard!(
+    /// The operator.
+    Admin,
+    [Role::Admin]
+);
+role_guard!(
+    /// Any reseller staff member (acts for their own partner only).
+    PartnerStaff,
+    [Role::PartnerAdmin, Role::PartnerSales]
+);
+role_guard!(
+    /// A reseller's administrator (profile and staff).
+    PartnerAdmin,
+    [Role::PartnerAdmin]
+);

@@ -1,0 +1,200 @@
+//! The one place where failures become HTTP: `application/problem+json` (RFC 9457) for the API and
+//! for clients that ask for JSON, an HTML error page otherwise. Internal details are logged with the
+//! request id and never sent.
+
+use std::sync::Mutex;
+
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::Request;
+use rocket::response::{self, Responder, Response};
+use rocket::{Catcher, catch, catchers};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+
+use super::client::request_id;
+use super::i18n::{Lang, lang_of};
+use crate::domain::error::{Error, FieldError};
+
+#[derive(Debug, Serialize)]
+pub struct ProblemField {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+    pub request_id: String,
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
+}
+
+/// A problem a data guard found, left for the catcher that renders its status.
+#[derive(Default)]
+pub struct PendingProblem(pub Mutex<Option<(String, Vec<ProblemField>)>>);
+
+pub fn leave_problem(req: &Request<'_>, detail: String, errors: Vec<ProblemField>) {
+    let slot = req.local_cache(PendingProblem::default);
+    *slot.0.lock().unwrap_or_else(|p| p.into_inner()) = Some((detail, errors));
+}
+
+fn wants_json(req: &Request<'_>) -> bool {
+    req.uri().path().starts_with("/api/")
+        || req.headers().get_one("Accept").is_some_and(|a| a.contains("json") && !a.contains("text/html"))
+}
+
+fn status_key(status: Status) -> (&'static str, &'static str) {
+    match status.code {
+        400 | 413 | 422 => ("bad-request", "errors.bad_request"),
+        401 => ("unauthorized", "errors.unauthorized"),
+        403 => ("forbidden", "errors.forbidden"),
+        404 => ("not-found", "errors.not_found"),
+        409 => ("conflict", "errors.conflict"),
+        429 => ("too-many-requests", "errors.too_many"),
+        _ => ("internal", "errors.internal"),
+    }
+}
+
+pub fn field_errors(errors: &[FieldError], lang: Lang) -> Vec<ProblemField> {
+    errors
+        .iter()
+        .map(|e| ProblemField {
+            field: e.field.to_string(),
+            code: e.code.to_owned(),
+            message: e.message.get(lang.code()).to_owned(),
+        })
+        .collect()
+}
+
+/// Renders a status as a problem document or an error page.
+pub fn render(
+    req: &Request<'_>,
+    status: Status,
+    detail: Option<String>,
+    errors: Vec<ProblemField>,
+    retry_after: Option<u64>,
+) -> response::Result<'static> {
+    let lang = lang_of(req);
+    let (kind, key) = status_key(status);
+    let title = status.reason().unwrap_or("Error").to_owned();
+    let detail = detail.unwrap_or_else(|| lang.text(key));
+    let request_id = request_id(req);
+    let mut response = if wants_json(req) {
+        let problem = Problem {
+            kind: format!("https://flexportal.example/problems/{kind}"),
+            title,
+            status: status.code,
+            detail,
+            errors,
+            request_id,
+            retry_after,
+        };
+        let body = serde_json::to_string(&problem).map_err(|_| Status::InternalServerError)?;
+        Response::build()
+            .header(ContentType::new("application", "problem+json"))
+            .sized_body(body.len(), std::io::Cursor::new(body))
+            .finalize()
+    } else {
+        let context = serde_json::json!({
+            "lang": lang.code(),
+            "tr": lang.catalog(),
+            "status": status.code,
+            "detail": detail,
+            "errors": errors,
+            "request_id": request_id,
+            "user": null,
+            "path": req.uri().path().to_string(),
+            "csrf": "",
+        });
+        Template::render("errors/error", context).respond_to(req)?
+    };
+    response.set_status(status);
+    if let Some(seconds) = retry_after {
+        response.set_header(Header::new("Retry-After", seconds.to_string()));
+    }
+    Ok(response)
+}
+
+/// A response already built, handed back as it is.
+pub struct Rendered(pub Response<'static>);
+
+impl<'r> Responder<'r, 'static> for Rendered {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        Ok(self.0)
+    }
+}
+
+/// A domain error on its way out of a handler.
+#[derive(Debug)]
+pub struct WebError(pub Error);
+
+impl From<Error> for WebError {
+    fn from(e: Error) -> Self {
+        Self(e)
+    }
+}
+
+impl<'r> Responder<'r, 'static> for WebError {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let lang = lang_of(req);
+        match self.0 {
+            Error::NotFound => render(req, Status::NotFound, None, Vec::new(), None),
+            Error::Validation(errors) => {
+                let fields = field_errors(&errors, lang);
+                render(
+                    req,
+                    Status::UnprocessableEntity,
+                    Some(lang.text("errors.form_has_errors")),
+                    fields,
+                    None,
+                )
+            }
+            Error::Conflict(message) => {
+                render(req, Status::Conflict, Some(message.get(lang.code()).to_owned()), Vec::new(), None)
+            }
+            Error::Unauthorized => render(req, Status::Unauthorized, None, Vec::new(), None),
+            Error::Forbidden => render(req, Status::Forbidden, None, Vec::new(), None),
+            Error::RateLimited { retry_after_secs } => {
+                render(req, Status::TooManyRequests, None, Vec::new(), Some(retry_after_secs))
+            }
+            Error::Internal(source) => {
+                tracing::error!(request_id = %request_id(req), error = %source, source = ?source.source(), "internal error");
+                render(req, Status::InternalServerError, None, Vec::new(), None)
+            }
+        }
+    }
+}
+
+#[catch(default)]
+async fn default_catcher(status: Status, req: &Request<'_>) -> Result<Rendered, Status> {
+    let pending = req.local_cache(PendingProblem::default).0.lock().unwrap_or_else(|p| p.into_inner()).take();
+    if let Some((detail, errors)) = pending {
+        return render(req, status, Some(detail), errors, None).map(Rendered);
+    }
+    // A page that needs a session answers 401 with the sign-in form, which returns here afterwards.
+    if status == Status::Unauthorized
+        && !wants_json(req)
+        && let Some(page) = req.guard::<super::page::Page>().await.succeeded()
+    {
+        let next =
+            if req.method() == rocket::http::Method::Get { req.uri().to_string() } else { String::new() };
+        let mut response = super::pages::login_page_for(&page, "", &next, None).respond_to(req)?;
+        response.set_status(status);
+        return Ok(Rendered(response));
+    }
+    let csrf_refusal =
+        status == Status::Forbidden && !wants_json(req) && req.method() == rocket::http::Method::Post;
+    let detail = csrf_refusal.then(|| lang_of(req).text("errors.csrf"));
+    render(req, status, detail, Vec::new(), None).map(Rendered)
+}
+
+pub fn catchers() -> Vec<Catcher> {
+    catchers![default_catcher]
+}

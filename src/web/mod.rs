@@ -1,0 +1,39 @@
+//! The web layer: routes (pages and the JSON API), guards, forms, views and the mapping of errors
+//! to HTTP. Calls into `domain`; never into `storage` for writes.
+
+pub mod api;
+pub mod auth;
+pub mod client;
+pub mod csrf;
+pub mod error;
+pub mod health;
+pub mod i18n;
+pub mod json;
+pub mod page;
+pub mod pages;
+pub mod pagination;
+pub mod security_headers;
+pub mod telemetry;
+
+use rocket::fs::FileServer;
+use rocket::{Build, Rocket};
+use rocket_dyn_templates::Template;
+
+/// Paths anyone may call without a session; every other route requires one (tested by iterating
+/// the mounted routes).
+pub const PUBLIC_ROUTES: &[&str] =
+    &["/", "/login", "/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/api/v1/auth/token"];
+
+/// Mounts every route, catcher and fairing of the web layer.
+pub fn mount(rocket: Rocket<Build>, static_dir: &str, hsts: bool) -> Rocket<Build> {
+    rocket
+        .mount("/", pages::routes())
+        .mount("/", health::routes())
+        .mount("/api/v1", api::routes())
+        .mount("/static", FileServer::from(static_dir).rank(20))
+        .register("/", error::catchers())
+        .manage(telemetry::Metrics::default())
+        .attach(Template::fairing())
+        .attach(telemetry::Telemetry)
+        .attach(security_headers::SecurityHeaders { hsts })
+}

@@ -1,0 +1,156 @@
+//! Operator pages: overview, users and the audit log.
+
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::{Responder, State, get, post, routes};
+use rocket_dyn_templates::Template;
+
+use crate::domain::Portal;
+use crate::domain::accounts::{self, NewUser};
+use crate::domain::actor::{Origin, Role};
+use crate::domain::audit;
+use crate::domain::error::Error;
+use crate::web::auth::Admin;
+use crate::web::csrf::Protected;
+use crate::web::error::{WebError, field_errors};
+use crate::web::page::Page;
+use crate::web::pagination::{PageQuery, Pager};
+
+#[get("/admin")]
+fn overview(_admin: Admin) -> Redirect {
+    Redirect::to("/admin/users")
+}
+
+#[derive(FromForm, Default, serde::Serialize)]
+struct UserForm {
+    #[field(default = String::new())]
+    email: String,
+    #[field(default = String::new())]
+    display_name: String,
+    #[field(default = String::new())]
+    role: String,
+    #[field(default = String::new())]
+    password: String,
+    #[field(default = String::new())]
+    locale: String,
+}
+
+async fn users_page(
+    portal: &Portal,
+    page: &Page,
+    admin: &Admin,
+    paging: PageQuery,
+    form: &UserForm,
+    errors: serde_json::Value,
+    notice: Option<String>,
+) -> Result<Template, WebError> {
+    let (rows, total) = accounts::list_users(portal, &admin.0, paging.page, paging.per_page).await?;
+    let users: Vec<_> = rows
+        .iter()
+        .map(|u| {
+            serde_json::json!({
+                "email": u.email, "display_name": u.display_name, "role": u.role, "locale": u.locale,
+                "active": u.active, "created_at": u.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            })
+        })
+        .collect();
+    let roles: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
+    Ok(page.render(
+        "admin/users",
+        serde_json::json!({
+            "users": users, "pager": Pager::new(paging, total), "form": form, "errors": errors,
+            "roles": roles, "notice": notice,
+        }),
+    ))
+}
+
+#[get("/admin/users?<paging..>")]
+async fn users(
+    portal: &State<Portal>,
+    page: Page,
+    admin: Admin,
+    paging: Option<PageQuery>,
+) -> Result<Template, WebError> {
+    let paging = paging.unwrap_or_default().clamped();
+    users_page(portal, &page, &admin, paging, &<UserForm as Default>::default(), serde_json::json!({}), None)
+        .await
+}
+
+#[derive(Responder)]
+enum FormReply {
+    Page((Status, Template)),
+}
+
+#[post("/admin/users", data = "<form>")]
+async fn create_user(
+    portal: &State<Portal>,
+    page: Page,
+    admin: Admin,
+    origin: Origin,
+    form: Protected<UserForm>,
+) -> Result<FormReply, WebError> {
+    let Protected(form) = form;
+    let input = NewUser {
+        email: form.email.clone(),
+        display_name: form.display_name.clone(),
+        role: form.role.clone(),
+        partner_id: None,
+        password: form.password.clone(),
+        locale: Some(form.locale.clone()),
+    };
+    let paging = <PageQuery as Default>::default();
+    match accounts::create_user(portal, Some(&admin.0), &origin, input).await {
+        Ok(user) => {
+            let notice = page.text("admin.user_created").replace("{email}", &user.email);
+            let template = users_page(
+                portal,
+                &page,
+                &admin,
+                paging,
+                &<UserForm as Default>::default(),
+                serde_json::json!({}),
+                Some(notice),
+            )
+            .await?;
+            Ok(FormReply::Page((Status::Created, template)))
+        }
+        Err(Error::Validation(errors)) => {
+            let by_field: serde_json::Map<_, _> = field_errors(&errors, page.lang)
+                .into_iter()
+                .map(|e| (e.field, serde_json::Value::String(e.message)))
+                .collect();
+            let form = UserForm { password: String::new(), ..form };
+            let template = users_page(portal, &page, &admin, paging, &form, by_field.into(), None).await?;
+            Ok(FormReply::Page((Status::UnprocessableEntity, template)))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[get("/admin/audit?<paging..>")]
+async fn audit_log(
+    portal: &State<Portal>,
+    page: Page,
+    admin: Admin,
+    paging: Option<PageQuery>,
+) -> Result<Template, WebError> {
+    let paging = paging.unwrap_or_default().clamped();
+    let (rows, total) = audit::list(portal.db.conn(), &admin.0, paging.page, paging.per_page).await?;
+    let entries: Vec<_> = rows
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "at": e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(), "actor": e.actor_email, "action": e.action,
+                "subject": format!("{} {}", e.subject_type, e.subject_id.as_deref().unwrap_or("")),
+                "client_ip": e.client_ip, "request_id": e.request_id,
+            })
+        })
+        .collect();
+    Ok(page
+        .render("admin/audit", serde_json::json!({ "entries": entries, "pager": Pager::new(paging, total) })))
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![overview, users, create_user, audit_log]
+}

@@ -1,0 +1,123 @@
+//! Signing in and out through the browser.
+
+use rocket::form::FromForm;
+use rocket::http::{Cookie, CookieJar, Header, SameSite, Status};
+use rocket::response::Redirect;
+use rocket::{Responder, State, get, post, routes};
+use rocket_dyn_templates::Template;
+
+use crate::domain::Portal;
+use crate::domain::accounts::{self, SessionKind};
+use crate::domain::actor::Origin;
+use crate::domain::error::Error;
+use crate::web::auth::{SESSION_COOKIE, SignedIn};
+use crate::web::csrf::{CsrfOnly, Protected};
+use crate::web::error::WebError;
+use crate::web::page::Page;
+
+#[derive(FromForm, Default)]
+struct LoginForm {
+    #[field(default = String::new())]
+    email: String,
+    #[field(default = String::new())]
+    password: String,
+    #[field(default = String::new())]
+    next: String,
+}
+
+#[derive(Responder)]
+enum LoginReply {
+    Redirect(Redirect),
+    Form((Status, Template)),
+    Limited { inner: (Status, Template), retry_after: Header<'static> },
+}
+
+/// Only a local path may be a redirect target (no `//host` or `scheme:`).
+fn safe_next(next: &str) -> Option<&str> {
+    let ok =
+        next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://");
+    ok.then_some(next)
+}
+
+/// The sign-in form, also shown (with 401) wherever a page needs a session.
+pub fn login_page_for(page: &Page, email: &str, next: &str, error: Option<String>) -> Template {
+    page.render(
+        "login",
+        serde_json::json!({ "email": email, "next": safe_next(next).unwrap_or(""), "error": error }),
+    )
+}
+
+#[get("/login?<next>")]
+fn login_page(page: Page, next: Option<&str>) -> Template {
+    login_page_for(&page, "", next.unwrap_or(""), None)
+}
+
+#[post("/login", data = "<form>")]
+async fn login_submit(
+    portal: &State<Portal>,
+    page: Page,
+    origin: Origin,
+    jar: &CookieJar<'_>,
+    form: Protected<LoginForm>,
+) -> Result<LoginReply, WebError> {
+    let Protected(form) = form;
+    match accounts::login(portal, &form.email, &form.password, SessionKind::Browser, &origin).await {
+        Ok(issued) => {
+            let max_age = rocket::time::Duration::seconds(issued.expires_in_secs);
+            let cookie = Cookie::build((SESSION_COOKIE, issued.token))
+                .path("/")
+                .http_only(true)
+                .secure(portal.config.secure_cookies)
+                .same_site(SameSite::Lax)
+                .max_age(max_age);
+            jar.add(cookie);
+            let target = safe_next(&form.next).map(str::to_owned).unwrap_or_else(|| "/app".into());
+            Ok(LoginReply::Redirect(Redirect::to(target)))
+        }
+        Err(Error::Unauthorized) => {
+            let page = login_page_for(&page, &form.email, &form.next, Some(page.text("login.failed")));
+            Ok(LoginReply::Form((Status::Unauthorized, page)))
+        }
+        Err(Error::RateLimited { retry_after_secs }) => {
+            let message = page.text("login.too_many").replace("{seconds}", &retry_after_secs.to_string());
+            let page = login_page_for(&page, &form.email, &form.next, Some(message));
+            Ok(LoginReply::Limited {
+                inner: (Status::TooManyRequests, page),
+                retry_after: Header::new("Retry-After", retry_after_secs.to_string()),
+            })
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[post("/logout", data = "<form>")]
+async fn logout(
+    portal: &State<Portal>,
+    user: SignedIn,
+    origin: Origin,
+    jar: &CookieJar<'_>,
+    form: Protected<CsrfOnly>,
+) -> Result<Redirect, WebError> {
+    let Protected(CsrfOnly { .. }) = form;
+    accounts::logout(portal, &user.actor, &origin).await?;
+    jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok(Redirect::to("/"))
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![login_page, login_submit, logout]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        assert_eq!(safe_next("/app/quotes"), Some("/app/quotes"));
+        assert_eq!(safe_next("//evil.example"), None);
+        assert_eq!(safe_next("https://evil.example"), None);
+        assert_eq!(safe_next("/\\evil.example"), None);
+        assert_eq!(safe_next(""), None);
+    }
+}

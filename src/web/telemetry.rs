@@ -1,0 +1,105 @@
+//! Request ids, one structured log line per request, and the counters behind `/metrics`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use rocket::fairing::{Fairing, Info, Kind};
+use rocket::http::Header;
+use rocket::{Data, Request, Response, State, get};
+
+use super::client::request_id;
+
+/// Latency buckets in seconds for the request histogram.
+const BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0];
+
+#[derive(Default)]
+pub struct Metrics {
+    by_class: [AtomicU64; 5],
+    buckets: [AtomicU64; BUCKETS.len()],
+    duration_micros: AtomicU64,
+    count: AtomicU64,
+}
+
+impl Metrics {
+    fn observe(&self, status: u16, micros: u64) {
+        let class = usize::from(status / 100).clamp(1, 5) - 1;
+        self.by_class[class].fetch_add(1, Ordering::Relaxed);
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.duration_micros.fetch_add(micros, Ordering::Relaxed);
+        let seconds = micros as f64 / 1_000_000.0;
+        for (bucket, limit) in self.buckets.iter().zip(BUCKETS) {
+            if seconds <= limit {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// The Prometheus text exposition of the counters.
+    pub fn render(&self) -> String {
+        let mut out = String::from(
+            "# HELP flexportal_http_requests_total HTTP responses by status class.\n# TYPE flexportal_http_requests_total counter\n",
+        );
+        for (i, counter) in self.by_class.iter().enumerate() {
+            out.push_str(&format!(
+                "flexportal_http_requests_total{{class=\"{}xx\"}} {}\n",
+                i + 1,
+                counter.load(Ordering::Relaxed)
+            ));
+        }
+        out.push_str("# HELP flexportal_http_request_duration_seconds Time from request to response.\n# TYPE flexportal_http_request_duration_seconds histogram\n");
+        for (bucket, limit) in self.buckets.iter().zip(BUCKETS) {
+            out.push_str(&format!(
+                "flexportal_http_request_duration_seconds_bucket{{le=\"{limit}\"}} {}\n",
+                bucket.load(Ordering::Relaxed)
+            ));
+        }
+        let count = self.count.load(Ordering::Relaxed);
+        out.push_str(&format!("flexportal_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}\n"));
+        out.push_str(&format!(
+            "flexportal_http_request_duration_seconds_sum {}\n",
+            self.duration_micros.load(Ordering::Relaxed) as f64 / 1_000_000.0
+        ));
+        out.push_str(&format!("flexportal_http_request_duration_seconds_count {count}\n"));
+        out
+    }
+}
+
+struct Started(Instant);
+
+pub struct Telemetry;
+
+#[rocket::async_trait]
+impl Fairing for Telemetry {
+    fn info(&self) -> Info {
+        Info { name: "request ids, logs and metrics", kind: Kind::Request | Kind::Response }
+    }
+
+    async fn on_request(&self, req: &mut Request<'_>, _: &mut Data<'_>) {
+        req.local_cache(|| Started(Instant::now()));
+        request_id(req);
+    }
+
+    async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
+        let id = request_id(req);
+        let micros = u64::try_from(req.local_cache(|| Started(Instant::now())).0.elapsed().as_micros())
+            .unwrap_or(u64::MAX);
+        if let Some(metrics) = req.rocket().state::<Metrics>() {
+            metrics.observe(res.status().code, micros);
+        }
+        // Debug formatting escapes control characters a client may have put in the path.
+        tracing::info!(
+            target: "http",
+            request_id = %id,
+            method = %req.method(),
+            path = ?req.uri().path().as_str(),
+            status = res.status().code,
+            micros,
+        );
+        res.set_header(Header::new("X-Request-Id", id));
+    }
+}
+
+#[get("/metrics")]
+pub fn metrics(metrics: &State<Metrics>) -> String {
+    metrics.render()
+}

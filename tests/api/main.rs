@@ -1,0 +1,16 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Integration tests: one binary, a fresh database and portal per test, run in parallel.
+//! Set `FLEXPORTAL_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test` to run them all on
+//! PostgreSQL (a new database per test, dropped afterwards).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod helpers;
+
+mod access_control;
+mod accounts;
+mod cli;
+mod csrf;
+mod health;
+mod tokens;
