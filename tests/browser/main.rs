@@ -1,0 +1,9 @@
+//! Browser tests: the real `flexportal` binary on a fresh SQLite database, driven through headless
+//! Chromium by chromedriver (Debian packages `chromium` and `chromium-driver`). They need those
+//! programs, so they are ignored by a plain `cargo test`; `.ci/run` runs them with `--ignored`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod harness;
+mod webdriver;
+
+mod sign_in;
