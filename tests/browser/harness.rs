@@ -54,7 +54,10 @@ impl Server {
             .env("FLEXPORTAL_PROFILE", "test")
             .env("FLEXPORTAL_PORT", port.to_string())
             .env("FLEXPORTAL_DATA_DIR", &data_dir)
-            .env("FLEXPORTAL_DATABASE_URL", format!("sqlite://{}?mode=rwc", data_dir.join("browser.db").display()))
+            .env(
+                "FLEXPORTAL_DATABASE_URL",
+                format!("sqlite://{}?mode=rwc", data_dir.join("browser.db").display()),
+            )
             .env("FLEXPORTAL_LOG", "warn");
         command
     }

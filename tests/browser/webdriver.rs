@@ -21,8 +21,11 @@ pub struct Browser {
 pub type Result<T> = std::result::Result<T, String>;
 
 fn call(method: &str, url: &str, body: Option<Value>) -> Result<Value> {
-    let agent: ureq::Agent =
-        ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(60))).build().into();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
     let response = match (method, body) {
         ("GET", _) => agent.get(url).call(),
         ("DELETE", _) => agent.delete(url).call(),
@@ -32,12 +35,17 @@ fn call(method: &str, url: &str, body: Option<Value>) -> Result<Value> {
     .map_err(|e| format!("{method} {url}: {e}"))?;
     let status = response.status();
     let value: Value = response.into_body().read_json().map_err(|e| format!("{method} {url}: {e}"))?;
-    if status.is_success() { Ok(value["value"].clone()) } else { Err(format!("{method} {url}: {status} {value}")) }
+    if status.is_success() {
+        Ok(value["value"].clone())
+    } else {
+        Err(format!("{method} {url}: {status} {value}"))
+    }
 }
 
 impl Browser {
     pub fn start() -> Result<Self> {
-        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+        let port =
+            TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -46,7 +54,9 @@ impl Browser {
             .map_err(|e| format!("chromedriver: {e}"))?;
         let base = format!("http://127.0.0.1:{port}");
         let status = format!("{base}/status");
-        wait_until("chromedriver", Duration::from_secs(20), || call("GET", &status, None).is_ok_and(|v| v["ready"] == true));
+        wait_until("chromedriver", Duration::from_secs(20), || {
+            call("GET", &status, None).is_ok_and(|v| v["ready"] == true)
+        });
         let profile = tempfile::tempdir().map_err(|e| e.to_string())?;
         let args = [
             "--headless",
@@ -85,8 +95,14 @@ impl Browser {
     pub fn find(&self, css: &str) -> Result<String> {
         let mut last = String::new();
         for _ in 0..50 {
-            match call("POST", &self.url("/element"), Some(json!({ "using": "css selector", "value": css }))) {
-                Ok(found) => return found[ELEMENT_KEY].as_str().map(str::to_owned).ok_or_else(|| format!("no element id in {found}")),
+            match call("POST", &self.url("/element"), Some(json!({ "using": "css selector", "value": css })))
+            {
+                Ok(found) => {
+                    return found[ELEMENT_KEY]
+                        .as_str()
+                        .map(str::to_owned)
+                        .ok_or_else(|| format!("no element id in {found}"));
+                }
                 Err(e) => last = e,
             }
             std::thread::sleep(Duration::from_millis(100));
@@ -97,7 +113,8 @@ impl Browser {
     pub fn fill(&self, css: &str, text: &str) -> Result<()> {
         let element = self.find(css)?;
         call("POST", &self.url(&format!("/element/{element}/clear")), None)?;
-        call("POST", &self.url(&format!("/element/{element}/value")), Some(json!({ "text": text }))).map(|_| ())
+        call("POST", &self.url(&format!("/element/{element}/value")), Some(json!({ "text": text })))
+            .map(|_| ())
     }
 
     pub fn click(&self, css: &str) -> Result<()> {
@@ -107,7 +124,10 @@ impl Browser {
 
     pub fn text(&self, css: &str) -> Result<String> {
         let element = self.find(css)?;
-        Ok(call("GET", &self.url(&format!("/element/{element}/text")), None)?.as_str().unwrap_or_default().to_owned())
+        Ok(call("GET", &self.url(&format!("/element/{element}/text")), None)?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
     }
 
     pub fn source(&self) -> Result<String> {
@@ -116,7 +136,9 @@ impl Browser {
 
     pub fn screenshot(&self, path: &std::path::Path) -> Result<()> {
         let data = call("GET", &self.url("/screenshot"), None)?;
-        let png = base64::engine::general_purpose::STANDARD.decode(data.as_str().unwrap_or_default()).map_err(|e| e.to_string())?;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().unwrap_or_default())
+            .map_err(|e| e.to_string())?;
         std::fs::write(path, png).map_err(|e| e.to_string())
     }
 }
