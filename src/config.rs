@@ -51,9 +51,13 @@ pub struct Config {
     pub login_failures_per_account: u32,
     pub login_failure_window_seconds: u64,
     pub login_attempts_per_client_per_minute: u32,
+    /// 0 turns the limit off.
+    pub search_requests_per_client_per_minute: u32,
     pub password_hash_concurrency: usize,
     pub demo_data: bool,
     pub public_base_url: String,
+    /// The operator's time zone, for business dates such as Flex agreement days.
+    pub time_zone: String,
     /// Fixes "now" for trying expiry and grace periods end to end; refused in production.
     #[serde(default)]
     pub fake_now: Option<DateTime<Utc>>,

@@ -4,6 +4,7 @@
 //! web. Tests and the binary build the application through [`open`] and [`rocket`].
 
 pub mod config;
+pub mod documents;
 pub mod domain;
 pub mod storage;
 pub mod web;
@@ -47,7 +48,9 @@ pub async fn open(config: Config) -> Result<Portal, StartError> {
     }
     let db = storage::Db::connect(&config.database_url(), config.database_max_connections).await?;
     db.migrate().await?;
-    Ok(Portal::new(config, db, &secret)?)
+    let portal = Portal::new(config, db, &secret)?;
+    portal.directory.refresh(&portal.db).await?;
+    Ok(portal)
 }
 
 /// On an empty database with demo data enabled, creates the demo accounts and writes their

@@ -4,8 +4,9 @@
 
 pub use sea_orm_migration::prelude::*;
 
-mod m20261126_000001_users_and_sessions;
-mod m20261126_000002_audit_log;
+mod m20261126_000001_partners;
+mod m20261126_000002_users_and_sessions;
+mod m20261126_000003_audit_log;
 
 pub struct Migrator;
 
@@ -13,8 +14,9 @@ pub struct Migrator;
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
-            Box::new(m20261126_000001_users_and_sessions::Migration),
-            Box::new(m20261126_000002_audit_log::Migration),
+            Box::new(m20261126_000001_partners::Migration),
+            Box::new(m20261126_000002_users_and_sessions::Migration),
+            Box::new(m20261126_000003_audit_log::Migration),
         ]
     }
 }

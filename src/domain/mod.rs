@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod keys;
 pub mod money;
+pub mod partners;
 pub mod pricing;
 pub mod quantity;
 pub mod rate_limit;
@@ -37,9 +38,17 @@ pub struct Portal {
     pub signer: TokenSigner,
     pub hasher: PasswordHasher,
     pub limiter: RateLimiter,
+    pub directory: Arc<partners::Directory>,
+    /// The zone in which dates such as Flex agreement days are judged (the operator's).
+    pub time_zone: chrono_tz::Tz,
 }
 
 impl Portal {
+    /// Today's date in the operator's time zone, on the portal clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.now().with_timezone(&self.time_zone).date_naive()
+    }
+
     /// # Errors
     /// The password hasher could not prepare its dummy hash.
     pub fn new(config: Config, db: Db, secret: &[u8]) -> error::Result<Self> {
@@ -48,10 +57,17 @@ impl Portal {
             None => Clock::system(),
         };
         let keys = Keys::derive(secret);
+        let time_zone = config.time_zone.parse().map_err(|_| {
+            error::Error::Internal(
+                format!("unknown time zone {:?} in configuration", config.time_zone).into(),
+            )
+        })?;
         Ok(Self {
             signer: TokenSigner::new(&keys.jwt),
             hasher: PasswordHasher::new(config.password_hash_concurrency)?,
             limiter: RateLimiter::new(),
+            directory: Arc::new(partners::Directory::default()),
+            time_zone,
             config: Arc::new(config),
             db,
             clock,

@@ -15,6 +15,7 @@ const SWEEP_THRESHOLD: usize = 10_000;
 #[derive(Default)]
 pub struct RateLimiter {
     windows: Mutex<HashMap<String, VecDeque<Instant>>>,
+    counters: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
 impl RateLimiter {
@@ -59,6 +60,29 @@ impl RateLimiter {
     pub fn hit(&self, key: &str, limit: u32, window: Duration) -> Result<()> {
         self.check(key, limit, window)?;
         self.record(key, window);
+        Ok(())
+    }
+
+    /// A fixed-window counter: O(1) per call, for high-rate limits such as public search where
+    /// keeping every timestamp would cost more than the request.
+    ///
+    /// # Errors
+    /// `RateLimited` until the current window ends.
+    pub fn hit_counter(&self, key: &str, limit: u32, window: Duration) -> Result<()> {
+        let now = Instant::now();
+        let mut counters = self.counters.lock().unwrap_or_else(|p| p.into_inner());
+        if counters.len() >= SWEEP_THRESHOLD {
+            counters.retain(|_, (start, _)| now.duration_since(*start) < window);
+        }
+        let entry = counters.entry(key.to_owned()).or_insert((now, 0));
+        if now.duration_since(entry.0) >= window {
+            *entry = (now, 0);
+        }
+        if entry.1 >= limit {
+            let retry = window.saturating_sub(now.duration_since(entry.0)).as_secs().max(1);
+            return Err(Error::RateLimited { retry_after_secs: retry });
+        }
+        entry.1 += 1;
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod entities;
+pub mod partners;
 pub mod sessions;
 pub mod users;
 

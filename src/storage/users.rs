@@ -59,3 +59,12 @@ pub async fn set_locale(db: &impl ConnectionTrait, id: Uuid, locale: &str) -> Re
         .await
         .map(|_| ())
 }
+
+/// The staff of one partner, by name.
+pub async fn list_for_partner(db: &impl ConnectionTrait, partner_id: Uuid) -> Result<Vec<UserRow>, DbErr> {
+    Users::find()
+        .filter(user::Column::PartnerId.eq(partner_id))
+        .order_by_asc(user::Column::Email)
+        .all(db)
+        .await
+}

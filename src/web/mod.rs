@@ -12,6 +12,8 @@ pub mod json;
 pub mod page;
 pub mod pages;
 pub mod pagination;
+pub mod partner_view;
+pub mod search_params;
 pub mod security_headers;
 pub mod telemetry;
 
@@ -21,8 +23,19 @@ use rocket_dyn_templates::Template;
 
 /// Paths anyone may call without a session; every other route requires one (tested by iterating
 /// the mounted routes).
-pub const PUBLIC_ROUTES: &[&str] =
-    &["/", "/login", "/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/api/v1/auth/token"];
+pub const PUBLIC_ROUTES: &[&str] = &[
+    "/",
+    "/login",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/partners",
+    "/partners/<slug>",
+    "/api/v1/openapi.json",
+    "/api/v1/auth/token",
+    "/api/v1/partners",
+    "/api/v1/partners/<slug>",
+];
 
 /// Mounts every route, catcher and fairing of the web layer.
 pub fn mount(rocket: Rocket<Build>, static_dir: &str, hsts: bool) -> Rocket<Build> {

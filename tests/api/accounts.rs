@@ -225,8 +225,8 @@ async fn bad_user_input_is_refused_field_by_field() {
 async fn partner_staff_cannot_use_operator_endpoints() {
     let app = spawn_app().await;
     app.user("ops@example.com", "admin").await;
-    let partner = uuid::Uuid::new_v4();
-    crate::common::make_user(app.portal(), "sales@example.com", "partner_sales", Some(partner)).await;
+    let partner = crate::common::partner("exmp").create(app.portal()).await;
+    crate::common::make_user(app.portal(), "sales@example.com", "partner_sales", Some(partner.id)).await;
     let token = app.token("sales@example.com").await;
     assert_eq!(app.get_with_token("/api/v1/admin/users", &token).await.status(), Status::Forbidden);
     assert_eq!(app.get_with_token("/api/v1/admin/audit", &token).await.status(), Status::Forbidden);

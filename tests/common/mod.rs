@@ -111,3 +111,84 @@ pub async fn make_user(portal: &Portal, email: &str, role: &str, partner_id: Opt
     };
     create_user(portal, None, &Origin::default(), input).await.unwrap();
 }
+
+/// The operator as an actor, for setting up fixtures through the domain's own use cases.
+pub fn operator() -> flexportal::domain::actor::Actor {
+    flexportal::domain::actor::Actor {
+        user_id: Uuid::new_v4(),
+        email: "fixture-operator@example.com".into(),
+        display_name: "Fixture Operator".into(),
+        role: flexportal::domain::actor::Role::Admin,
+        partner_id: None,
+        session_id: Uuid::new_v4(),
+    }
+}
+
+/// A partner fixture: `partner("exmp").gold().flex("2024-04-01", "2027-03-31").create(&portal)`.
+pub struct PartnerBuilder(pub flexportal::domain::partners::PartnerInput);
+
+pub fn partner(slug: &str) -> PartnerBuilder {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CSN: AtomicU64 = AtomicU64::new(5_550_000_000);
+    PartnerBuilder(flexportal::domain::partners::PartnerInput {
+        slug: slug.into(),
+        name_ja: format!("株式会社{slug}"),
+        name_en: format!("{slug} KK"),
+        description_ja: "Autodesk Flex トークンの販売".into(),
+        description_en: "Sells Autodesk Flex tokens".into(),
+        tier: "gold".into(),
+        csn: CSN.fetch_add(1, Ordering::Relaxed).to_string(),
+        country: "JP".into(),
+        regions: vec!["JP-13".into()],
+        languages: vec!["ja".into()],
+        services: vec!["flex_tokens".into()],
+        max_discount_percent: "10".into(),
+        flex_signed_on: "2024-04-01".into(),
+        flex_expires_on: "2099-03-31".into(),
+        published: true,
+        ..Default::default()
+    })
+}
+
+impl PartnerBuilder {
+    pub fn tier(mut self, tier: &str) -> Self {
+        self.0.tier = tier.into();
+        self
+    }
+    pub fn names(mut self, ja: &str, en: &str) -> Self {
+        self.0.name_ja = ja.into();
+        self.0.name_en = en.into();
+        self
+    }
+    pub fn describe(mut self, ja: &str, en: &str) -> Self {
+        self.0.description_ja = ja.into();
+        self.0.description_en = en.into();
+        self
+    }
+    pub fn regions(mut self, regions: &[&str]) -> Self {
+        self.0.regions = regions.iter().map(|r| (*r).to_owned()).collect();
+        self
+    }
+    pub fn languages(mut self, languages: &[&str]) -> Self {
+        self.0.languages = languages.iter().map(|r| (*r).to_owned()).collect();
+        self
+    }
+    pub fn services(mut self, services: &[&str]) -> Self {
+        self.0.services = services.iter().map(|r| (*r).to_owned()).collect();
+        self
+    }
+    pub fn flex(mut self, signed_on: &str, expires_on: &str) -> Self {
+        self.0.flex_signed_on = signed_on.into();
+        self.0.flex_expires_on = expires_on.into();
+        self
+    }
+    pub fn unpublished(mut self) -> Self {
+        self.0.published = false;
+        self
+    }
+    pub async fn create(self, portal: &Portal) -> flexportal::storage::partners::PartnerRow {
+        flexportal::domain::partners::create_partner(portal, &operator(), &Origin::default(), &self.0)
+            .await
+            .unwrap()
+    }
+}

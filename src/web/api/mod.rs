@@ -1,7 +1,10 @@
 //! The JSON API under `/api/v1`. Each resource module exposes its routes; they are mounted here.
 
 mod admin;
+mod admin_partners;
 mod auth;
+mod partner_self;
+pub mod partners;
 
 use rocket::http::ContentType;
 use rocket::{get, routes};
@@ -17,6 +20,9 @@ pub fn routes() -> Vec<rocket::Route> {
     let mut all = routes![openapi];
     all.extend(auth::routes());
     all.extend(admin::routes());
+    all.extend(admin_partners::routes());
+    all.extend(partner_self::routes());
+    all.extend(partners::routes());
     all
 }
 

@@ -2,6 +2,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+use super::m20261126_000001_partners::Partners;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -21,13 +23,19 @@ impl MigrationTrait for Migration {
                         "partner_admin",
                         "partner_sales",
                     ])))
-                    // The partners table arrives with the directory; the foreign key is added there.
                     .col(uuid_null(Users::PartnerId))
                     .col(string_len(Users::Locale, 5).default("ja"))
                     .col(boolean(Users::Active).default(true))
                     .col(timestamp_with_time_zone(Users::PasswordChangedAt))
                     .col(timestamp_with_time_zone(Users::CreatedAt))
                     .col(timestamp_with_time_zone(Users::UpdatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_users_partner")
+                            .from(Users::Table, Users::PartnerId)
+                            .to(Partners::Table, Partners::Id)
+                            .on_delete(ForeignKeyAction::Restrict),
+                    )
                     .to_owned(),
             )
             .await?;

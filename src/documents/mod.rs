@@ -1,0 +1,3 @@
+//! PDF rendering of quotes, invoices, delivery notes and receipts.
+
+pub mod pdf;

@@ -1,0 +1,113 @@
+//! Public entry point for rendering a commercial document (quote, invoice, delivery note,
+//! receipt) to an A4 PDF with the embedded IPAex Gothic font and a verification QR code.
+//!
+//! The caller supplies every amount and date already formatted; this module only lays text
+//! out. Line items flow onto further pages (with a repeated table header) when they do not
+//! fit; a document needing more than [`MAX_PAGES`] pages is refused. Output is byte-for-byte
+//! deterministic for the same input: krilla derives its document ids from content hashes and
+//! no timestamp is written.
+
+mod font;
+mod labels;
+mod layout;
+mod paint;
+mod sections;
+#[cfg(test)]
+mod tests;
+
+/// IPAex Gothic, under the IPA Font License (static/fonts/IPA_Font_License.txt). Embedding
+/// it makes rendering independent of the fonts installed on the host.
+static IPAEX_GOTHIC: &[u8] = include_bytes!("../../static/fonts/ipaexg.ttf");
+
+/// Upper bound on output length, so that a runaway list of lines fails fast instead of
+/// producing a huge file.
+pub const MAX_PAGES: usize = 30;
+
+/// Longest verification URL accepted: beyond this a QR code of the reserved size stops
+/// being reliably scannable, and a cut URL would verify nothing.
+pub const MAX_URL_BYTES: usize = 300;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Ja,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocumentKind {
+    Quote,
+    Invoice,
+    DeliveryNote,
+    Receipt,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Party {
+    pub name: String,
+    /// Address, phone, e-mail, contact person: one entry per printed line.
+    pub lines: Vec<String>,
+    /// Qualified invoice issuer number, e.g. "T7000012050002".
+    pub registration_number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Line {
+    pub description: String,
+    pub quantity: String,
+    pub unit_price: String,
+    pub amount: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TaxLine {
+    /// e.g. "10%対象".
+    pub label: String,
+    pub base: String,
+    pub tax: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommercialDocument {
+    pub kind: DocumentKind,
+    pub lang: Lang,
+    pub number: String,
+    pub revision: Option<u32>,
+    pub issued_on: String,
+    /// Validity for a quote, payment due date for an invoice.
+    pub valid_until: Option<String>,
+    pub issuer: Party,
+    /// Printed with the honorific 御中 in Japanese documents.
+    pub addressee: Party,
+    pub lines: Vec<Line>,
+    pub subtotal: String,
+    pub tax_lines: Vec<TaxLine>,
+    pub total: String,
+    pub notes: Vec<String>,
+    /// Commercial terms, e.g. token validity or minimum order size.
+    pub terms: Vec<String>,
+    pub verify_code: String,
+    /// Encoded in the QR code; printed under it and linked when it is an http(s) URL.
+    pub verify_url: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("the embedded font could not be parsed")]
+    Font,
+    #[error("the verification URL cannot be encoded as a QR code: {0}")]
+    Qr(String),
+    #[error("the document needs more than {MAX_PAGES} pages")]
+    TooLong,
+    #[error("invalid page geometry")]
+    Geometry,
+    #[error("PDF serialization failed: {0}")]
+    Pdf(String),
+}
+
+/// Renders `doc` to PDF bytes.
+pub fn render(doc: &CommercialDocument) -> Result<Vec<u8>, RenderError> {
+    let kit = font::kit().ok_or(RenderError::Font)?;
+    let qr = paint::QrModules::encode(&font::clean(&doc.verify_url, false, usize::MAX))?;
+    let pages = layout::layout(doc, kit)?;
+    paint::paint(doc, &pages, kit, &qr)
+}

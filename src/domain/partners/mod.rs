@@ -1,0 +1,51 @@
+//! The partner directory: reseller profiles with tier and Flex agreement, their validation, the
+//! operator's and partner admins' use cases, and the in-memory search read model.
+
+mod directory;
+mod manage;
+mod profile;
+pub mod search_index;
+
+pub use directory::{Directory, spawn_refresher};
+pub use manage::{
+    create_partner, create_partner_user, get_partner, list_partners, list_staff, own_partner,
+    update_own_profile, update_partner,
+};
+pub use profile::{PartnerInput, ValidPartner};
+pub use search_index::{PartnerDoc, SearchQuery, Tier, flex_eligible};
+
+use chrono::NaiveDate;
+
+use crate::storage::partners::PartnerRow;
+
+/// Whether a stored partner may receive requests, send quotes and place orders on `today`.
+pub fn row_is_flex_eligible(row: &PartnerRow, today: NaiveDate) -> bool {
+    let tier = row.tier.parse().unwrap_or(Tier::Authorized);
+    flex_eligible(row.published, tier, row.flex_signed_on, row.flex_expires_on, today)
+}
+
+/// Splits a stored comma-separated code list.
+pub fn codes(list: &str) -> Vec<String> {
+    list.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect()
+}
+
+/// The search document of a stored partner.
+pub fn doc_of(row: &PartnerRow) -> PartnerDoc {
+    PartnerDoc {
+        id: row.id,
+        slug: row.slug.clone(),
+        name_ja: row.name_ja.clone(),
+        name_en: row.name_en.clone(),
+        description_ja: row.description_ja.clone(),
+        description_en: row.description_en.clone(),
+        tier: row.tier.parse().unwrap_or(Tier::Authorized),
+        country: row.country.clone(),
+        regions: codes(&row.regions),
+        languages: codes(&row.languages),
+        services: codes(&row.services),
+        website: row.website.clone(),
+        published: row.published,
+        flex_signed_on: row.flex_signed_on,
+        flex_expires_on: row.flex_expires_on,
+    }
+}

@@ -1,0 +1,289 @@
+//! The in-memory read model behind the public partner search: published partners in result order,
+//! gram postings for free text, code postings for filters, and facets. The public types and the
+//! flex-eligibility rule live in `model` and are re-exported here.
+//!
+//! Documents are sorted once at build, so an ordinal is also a result position: every posting is
+//! already in result order, a tier is a contiguous ordinal range, and a page is a skip/take.
+
+mod codes;
+mod model;
+mod postings;
+pub mod search_text;
+#[cfg(test)]
+mod tests;
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+use codes::{CodeField, sorted_facet};
+pub use model::{
+    DEFAULT_PER_PAGE, Facets, MAX_PER_PAGE, PartnerDoc, SearchQuery, SearchResult, Tier, UnknownTier,
+    flex_eligible, is_flex_eligible,
+};
+use postings::{Posting, PostingBuilder, intersect, to_bits};
+use search_text::{GramMap, for_each_gram, posting_is_exact, query_terms, searchable_text, term_keys};
+pub use search_text::{MAX_QUERY_CHARS, MAX_QUERY_TERMS, normalize};
+
+pub struct SearchIndex {
+    /// Published documents in result order; a document's position is its ordinal.
+    docs: Vec<PartnerDoc>,
+    /// Normalised searchable text per document. One allocation each rather than one shared buffer:
+    /// slicing a shared buffer checks char boundaries at both ends, and on a large directory the far
+    /// end is a cache miss of its own when verifying a term that matches early in the text.
+    texts: Vec<Box<str>>,
+    /// Sorted gram keys and their postings, side by side.
+    gram_keys: Vec<u64>,
+    gram_postings: Vec<Posting>,
+    /// Ordinals sorted by slug, for lookups without a second copy of every slug.
+    slug_order: Vec<u32>,
+    /// Tier `t` occupies ordinals `tier_starts[t]..tier_starts[t + 1]`.
+    tier_starts: [u32; 5],
+    country: CodeField,
+    region: CodeField,
+    language: CodeField,
+    service: CodeField,
+    /// The landing page (no query, no filter) is the most common request; its facets never change.
+    unfiltered_facets: Facets,
+}
+
+impl SearchIndex {
+    /// Unpublished documents are dropped here, so nothing downstream can leak them.
+    pub fn build(docs: Vec<PartnerDoc>) -> Self {
+        let mut docs: Vec<PartnerDoc> = docs.into_iter().filter(|d| d.published).collect();
+        // Ordinals are u32 to halve posting memory; four billion partners is not a real concern.
+        docs.truncate(u32::MAX as usize);
+        docs.sort_by_cached_key(|d| (d.tier, d.name_en.to_lowercase(), d.slug.clone(), d.id));
+        let universe = docs.len() as u32;
+
+        let mut texts = Vec::with_capacity(docs.len());
+        for d in &docs {
+            // Verification stops at the first hit, so names (what people type) go first and the
+            // Japanese description, the longest in bytes, goes last.
+            let fields = [&*d.name_ja, &*d.name_en, &*d.slug, &*d.description_en, &*d.description_ja];
+            texts.push(searchable_text(&fields).into_boxed_str());
+        }
+
+        let mut tier_starts = [universe; 5];
+        for (i, t) in Tier::ALL.into_iter().enumerate() {
+            tier_starts[i] = docs.partition_point(|d| d.tier < t) as u32;
+        }
+
+        let mut slug_order: Vec<u32> = (0..universe).collect();
+        slug_order.sort_by(|&a, &b| docs[a as usize].slug.cmp(&docs[b as usize].slug).then(a.cmp(&b)));
+
+        let country = CodeField::build(docs.iter().map(|d| std::slice::from_ref(&d.country)), universe);
+        let region = CodeField::build(docs.iter().map(|d| d.regions.as_slice()), universe);
+        let language = CodeField::build(docs.iter().map(|d| d.languages.as_slice()), universe);
+        let service = CodeField::build(docs.iter().map(|d| d.services.as_slice()), universe);
+
+        let mut index = SearchIndex {
+            docs,
+            texts,
+            gram_keys: Vec::new(),
+            gram_postings: Vec::new(),
+            slug_order,
+            tier_starts,
+            country,
+            region,
+            language,
+            service,
+            unfiltered_facets: Facets::default(),
+        };
+        index.build_gram_postings();
+        index.unfiltered_facets = Facets {
+            tier: sorted_facet(Tier::ALL.into_iter().map(|t| (t, index.tier_range(t).len()))),
+            language: index.language.facet_all(),
+            region: index.region.facet_all(),
+            service: index.service.facet_all(),
+        };
+        index
+    }
+
+    /// Two passes over the text: the first counts the documents holding each gram, so every
+    /// posting is allocated once at its final size and representation, keeping peak build memory
+    /// close to the finished index.
+    fn build_gram_postings(&mut self) {
+        let universe = self.docs.len() as u32;
+        // Per gram: documents seen so far, and the last one counted (plus one, so 0 means none).
+        let mut seen: GramMap<(u32, u32)> = GramMap::default();
+        for ord in 0..universe {
+            for_each_gram(self.text_of(ord as usize), |g| {
+                let (count, last) = seen.entry(g).or_insert((0, 0));
+                if *last != ord + 1 {
+                    (*count, *last) = (*count + 1, ord + 1);
+                }
+            });
+        }
+        let mut keys: Vec<(u64, u32)> = seen.iter().map(|(&k, &(n, _))| (k, n)).collect();
+        keys.sort_unstable();
+        let mut slots: GramMap<u32> = GramMap::default();
+        slots.reserve(keys.len());
+        let mut builders = Vec::with_capacity(keys.len());
+        for (slot, &(key, count)) in keys.iter().enumerate() {
+            slots.insert(key, slot as u32);
+            builders.push(PostingBuilder::with_expected(count, universe));
+        }
+        drop(seen);
+        for ord in 0..universe {
+            for_each_gram(self.text_of(ord as usize), |g| {
+                if let Some(b) = slots.get(&g).and_then(|&slot| builders.get_mut(slot as usize)) {
+                    b.push(ord);
+                }
+            });
+        }
+        self.gram_keys = keys.into_iter().map(|(k, _)| k).collect();
+        self.gram_postings = builders.into_iter().map(PostingBuilder::finish).collect();
+    }
+
+    pub fn search(&self, q: &SearchQuery, today: NaiveDate) -> SearchResult<'_> {
+        let per_page = q.per_page.clamp(1, MAX_PER_PAGE);
+        let page = q.page.max(1);
+        let skip = (page as usize - 1).saturating_mul(per_page as usize);
+        let (items, total, facets) = match self.matching(q, today) {
+            None => {
+                let items = self.docs.iter().skip(skip).take(per_page as usize).collect();
+                (items, self.docs.len(), self.unfiltered_facets.clone())
+            }
+            Some(ords) => {
+                let page_ords = ords.iter().skip(skip).take(per_page as usize);
+                let items = page_ords.filter_map(|&o| self.docs.get(o as usize)).collect();
+                (items, ords.len(), self.facets_of(&ords))
+            }
+        };
+        SearchResult { items, total, page, per_page, facets }
+    }
+
+    /// Matching ordinals in result order, or `None` when the query constrains nothing.
+    fn matching(&self, q: &SearchQuery, today: NaiveDate) -> Option<Vec<u32>> {
+        let mut range = 0..self.docs.len() as u32;
+        if let Some(tier) = q.tier {
+            range = overlap(range, self.tier_range(tier));
+        }
+        if q.flex_only {
+            // Only platinum and gold can be eligible, and they are the leading ordinals.
+            range = overlap(range, 0..self.tier_starts[Tier::Silver.rank()]);
+        }
+        let mut lists: Vec<&Posting> = Vec::new();
+        let filters = [
+            (&self.country, &q.country),
+            (&self.region, &q.region),
+            (&self.language, &q.language),
+            (&self.service, &q.service),
+        ];
+        for (field, value) in filters {
+            if let Some(code) = value.as_deref().filter(|c| !c.trim().is_empty()) {
+                match field.posting(code) {
+                    Some(posting) => lists.push(posting),
+                    None => return Some(Vec::new()),
+                }
+            }
+        }
+        let terms = q.text.as_deref().map(query_terms).unwrap_or_default();
+        let mut keys = Vec::new();
+        for term in &terms {
+            term_keys(term, &mut keys);
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            match self.gram_keys.binary_search(&key) {
+                Ok(i) => lists.extend(self.gram_postings.get(i)),
+                Err(_) => return Some(Vec::new()),
+            }
+        }
+        if lists.is_empty() && !q.flex_only && range.len() == self.docs.len() {
+            return None;
+        }
+        let unproven: Vec<&str> = terms.iter().map(String::as_str).filter(|t| !posting_is_exact(t)).collect();
+        let mut ords = intersect(&mut lists, range);
+        if !q.flex_only && unproven.is_empty() {
+            return Some(ords);
+        }
+        ords.retain(|&ord| {
+            let eligible =
+                !q.flex_only || self.docs.get(ord as usize).is_some_and(|d| is_flex_eligible(d, today));
+            eligible && unproven.iter().all(|t| self.text_of(ord as usize).contains(t))
+        });
+        Some(ords)
+    }
+
+    fn facets_of(&self, ords: &[u32]) -> Facets {
+        let tier = Tier::ALL.into_iter().map(|t| {
+            let r = self.tier_range(t);
+            (t, ords.partition_point(|&o| o < r.end) - ords.partition_point(|&o| o < r.start))
+        });
+        let fields = [&self.language, &self.region, &self.service];
+        // Per-document counting is a scattered lookup per match and field; bitset counting streams
+        // every code's posting once. On a 100k directory a scattered lookup misses cache and costs
+        // about as much as 16 streamed words, hence the weight.
+        let streamed = fields.map(CodeField::bitset_facet_cost).iter().sum::<usize>();
+        let bitset_cost = self.len() / 64 + ords.len() + streamed;
+        let bits = (ords.len() * fields.len() * 16 > bitset_cost).then(|| to_bits(ords, self.len() as u32));
+        Facets {
+            tier: sorted_facet(tier),
+            language: self.language.facet(ords, bits.as_deref()),
+            region: self.region.facet(ords, bits.as_deref()),
+            service: self.service.facet(ords, bits.as_deref()),
+        }
+    }
+
+    fn tier_range(&self, tier: Tier) -> Range<u32> {
+        self.tier_starts[tier.rank()]..self.tier_starts[tier.rank() + 1]
+    }
+
+    fn text_of(&self, ord: usize) -> &str {
+        self.texts.get(ord).map_or("", |t| t)
+    }
+
+    /// Exact, case-sensitive slug match among published partners.
+    pub fn get_by_slug(&self, slug: &str) -> Option<&PartnerDoc> {
+        let i = self.slug_order.partition_point(|&o| self.docs[o as usize].slug.as_str() < slug);
+        let doc = self.docs.get(*self.slug_order.get(i)? as usize)?;
+        (doc.slug == slug).then_some(doc)
+    }
+
+    /// Number of searchable (published) partners.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Published partners in result order.
+    pub fn docs(&self) -> &[PartnerDoc] {
+        &self.docs
+    }
+
+    /// Approximate heap held by the index, for capacity planning and a metrics gauge.
+    pub fn heap_bytes(&self) -> usize {
+        let strings = |v: &[String]| v.iter().map(|s| s.capacity() + size_of::<String>()).sum::<usize>();
+        let docs: usize = self
+            .docs
+            .iter()
+            .map(|d| {
+                let own = d.slug.capacity()
+                    + d.name_ja.capacity()
+                    + d.name_en.capacity()
+                    + d.description_ja.capacity()
+                    + d.description_en.capacity()
+                    + d.country.capacity();
+                let web = d.website.as_ref().map_or(0, String::capacity);
+                own + web + strings(&d.regions) + strings(&d.languages) + strings(&d.services)
+            })
+            .sum::<usize>()
+            + self.docs.capacity() * size_of::<PartnerDoc>();
+        let grams = self.gram_keys.capacity() * 8
+            + self.gram_postings.iter().map(|p| p.heap_bytes() + size_of::<Posting>()).sum::<usize>();
+        let codes = [&self.country, &self.region, &self.language, &self.service].map(CodeField::heap_bytes);
+        let texts = self.texts.iter().map(|t| t.len() + size_of::<Box<str>>()).sum::<usize>();
+        docs + texts + grams + self.slug_order.capacity() * 4 + codes.iter().sum::<usize>()
+    }
+}
+
+fn overlap(a: Range<u32>, b: Range<u32>) -> Range<u32> {
+    let start = a.start.max(b.start);
+    start..a.end.min(b.end).max(start)
+}

@@ -1,0 +1,112 @@
+//! Queries over partners and the directory version counter.
+
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use super::entities::directory_version::{self, Entity as DirectoryVersion};
+use super::entities::partner::{self, Entity as Partners};
+
+pub use partner::Model as PartnerRow;
+
+pub async fn insert(db: &impl ConnectionTrait, row: PartnerRow) -> Result<PartnerRow, DbErr> {
+    partner::ActiveModel::from(row).insert(db).await
+}
+
+/// Replaces every column of an existing partner.
+pub async fn update(db: &impl ConnectionTrait, row: PartnerRow) -> Result<PartnerRow, DbErr> {
+    let mut active: partner::ActiveModel = row.into();
+    // `From<Model>` marks every column unchanged; mark them all for writing except the key and creation time.
+    for column in [
+        partner::Column::Slug,
+        partner::Column::Csn,
+        partner::Column::NameJa,
+        partner::Column::NameEn,
+        partner::Column::DescriptionJa,
+        partner::Column::DescriptionEn,
+        partner::Column::Tier,
+        partner::Column::Country,
+        partner::Column::Regions,
+        partner::Column::Languages,
+        partner::Column::Services,
+        partner::Column::Website,
+        partner::Column::Email,
+        partner::Column::Phone,
+        partner::Column::InvoiceRegistrationNumber,
+        partner::Column::MaxDiscountHundredths,
+        partner::Column::FlexSignedOn,
+        partner::Column::FlexExpiresOn,
+        partner::Column::Published,
+        partner::Column::UpdatedAt,
+    ] {
+        active.reset(column);
+    }
+    active.update(db).await
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<PartnerRow>, DbErr> {
+    Partners::find_by_id(id).one(db).await
+}
+
+pub async fn find_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<PartnerRow>, DbErr> {
+    Partners::find().filter(partner::Column::Slug.eq(slug)).one(db).await
+}
+
+pub async fn find_by_csn(db: &impl ConnectionTrait, csn: &str) -> Result<Option<PartnerRow>, DbErr> {
+    Partners::find().filter(partner::Column::Csn.eq(csn)).one(db).await
+}
+
+/// Every published partner: the source of the search read model.
+pub async fn all_published(db: &impl ConnectionTrait) -> Result<Vec<PartnerRow>, DbErr> {
+    Partners::find().filter(partner::Column::Published.eq(true)).all(db).await
+}
+
+/// Escapes LIKE wildcards so user text matches literally.
+fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{}%", escaped.to_lowercase())
+}
+
+/// A page of partners for the operator (published or not), filtered by a name, slug or CSN fragment.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    text: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<PartnerRow>, u64), DbErr> {
+    let mut query = Partners::find();
+    if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = like_pattern(text);
+        let like = |column: partner::Column| {
+            Expr::expr(Func::lower(Expr::col(column)))
+                .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        query = query.filter(
+            Condition::any()
+                .add(like(partner::Column::NameJa))
+                .add(like(partner::Column::NameEn))
+                .add(like(partner::Column::Slug))
+                .add(like(partner::Column::Csn)),
+        );
+    }
+    let total = query.clone().count(db).await?;
+    let rows = query.order_by_asc(partner::Column::NameEn).offset(offset).limit(limit).all(db).await?;
+    Ok((rows, total))
+}
+
+/// Moves the directory version on, in the caller's transaction.
+pub async fn bump_version(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    DirectoryVersion::update_many()
+        .col_expr(directory_version::Column::Version, Expr::col(directory_version::Column::Version).add(1))
+        .filter(directory_version::Column::Id.eq(1))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+pub async fn version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    Ok(DirectoryVersion::find_by_id(1).one(db).await?.map_or(0, |row| row.version))
+}
