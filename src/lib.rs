@@ -104,5 +104,12 @@ pub fn rocket(portal: Portal) -> Rocket<Build> {
         .merge(("limits.file", "10 MiB"));
     let hsts = config.secure_cookies;
     let static_dir = format!("{root}/static");
-    web::mount(rocket::custom(figment).manage(portal), &static_dir, hsts)
+    let refresher = rocket::fairing::AdHoc::on_liftoff("directory refresher", |rocket| {
+        Box::pin(async move {
+            if let Some(portal) = rocket.state::<Portal>() {
+                domain::partners::spawn_refresher(portal.directory.clone(), portal.db.clone());
+            }
+        })
+    });
+    web::mount(rocket::custom(figment).manage(portal), &static_dir, hsts).attach(refresher)
 }

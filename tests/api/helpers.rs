@@ -41,7 +41,11 @@ impl TestApp {
 
     /// A bearer token for a user created with the standard test password.
     pub async fn token(&self, email: &str) -> String {
-        let response = self.login_api(email, PASSWORD).await;
+        self.token_with(email, PASSWORD).await
+    }
+
+    pub async fn token_with(&self, email: &str, password: &str) -> String {
+        let response = self.login_api(email, password).await;
         assert_eq!(response.status(), Status::Ok);
         let body: serde_json::Value = response.into_json().await.expect("token JSON");
         body["access_token"].as_str().expect("access_token").to_owned()

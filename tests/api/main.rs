@@ -12,5 +12,7 @@ mod access_control;
 mod accounts;
 mod cli;
 mod csrf;
+mod directory;
 mod health;
+mod partner_admin;
 mod tokens;

@@ -2,16 +2,18 @@
 
 mod account;
 mod admin;
-mod home;
+mod admin_partners;
+mod directory;
 mod login;
 mod workspace;
 
 pub fn routes() -> Vec<rocket::Route> {
     let mut all = Vec::new();
-    all.extend(home::routes());
+    all.extend(directory::routes());
     all.extend(login::routes());
     all.extend(workspace::routes());
     all.extend(admin::routes());
+    all.extend(admin_partners::routes());
     all.extend(account::routes());
     all
 }

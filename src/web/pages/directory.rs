@@ -1,0 +1,229 @@
+//! The public directory: search (`/`, `/partners`) and partner pages (`/partners/{slug}`).
+
+use rocket::http::Status;
+use rocket::{State, get, routes};
+use rocket_dyn_templates::Template;
+use serde::Serialize;
+
+use crate::domain::Portal;
+use crate::domain::actor::Origin;
+use crate::domain::error::Error;
+use crate::domain::partners::search_index::{Facets, PartnerDoc, is_flex_eligible};
+use crate::domain::partners::{SearchQuery, Tier};
+use crate::domain::region::{Country, Language, Prefecture, Service};
+use crate::web::api::partners::limit_search;
+use crate::web::error::{WebError, field_errors};
+use crate::web::i18n::Lang;
+use crate::web::page::Page;
+use crate::web::partner_view::{country_name, language_labels, region_labels, service_labels};
+use crate::web::search_params::SearchParams;
+
+#[derive(Serialize)]
+struct Option_ {
+    code: &'static str,
+    name: &'static str,
+}
+
+#[derive(Serialize)]
+struct FacetLink {
+    label: String,
+    count: usize,
+    href: String,
+    active: bool,
+}
+
+#[derive(Serialize)]
+struct Card<'a> {
+    slug: &'a str,
+    name: &'a str,
+    other_name: &'a str,
+    tier: &'static str,
+    flex_eligible: bool,
+    country: String,
+    regions: Vec<String>,
+    languages: Vec<String>,
+    services: Vec<String>,
+}
+
+fn card<'a>(doc: &'a PartnerDoc, lang: Lang, today: chrono::NaiveDate) -> Card<'a> {
+    let (name, other_name) =
+        if lang == Lang::Ja { (&doc.name_ja, &doc.name_en) } else { (&doc.name_en, &doc.name_ja) };
+    Card {
+        slug: &doc.slug,
+        name,
+        other_name,
+        tier: doc.tier.as_str(),
+        flex_eligible: is_flex_eligible(doc, today),
+        country: country_name(&doc.country, lang),
+        regions: region_labels(&doc.regions, lang).into_iter().map(|l| l.name).collect(),
+        languages: language_labels(&doc.languages, lang).into_iter().map(|l| l.name).collect(),
+        services: service_labels(&doc.services, lang).into_iter().map(|l| l.name).collect(),
+    }
+}
+
+/// The query string for `params` with one field replaced (or removed with `None`) and the page reset.
+fn href(params: &SearchParams, field: &str, value: Option<&str>) -> String {
+    let current = [
+        ("q", &params.q),
+        ("country", &params.country),
+        ("region", &params.region),
+        ("language", &params.language),
+        ("service", &params.service),
+        ("tier", &params.tier),
+        ("flex", &params.flex),
+        ("page", &params.page),
+    ];
+    let mut pairs: Vec<(String, String)> = current
+        .iter()
+        .filter(|(name, _)| *name != field && *name != "page")
+        .filter_map(|(name, value)| {
+            value.as_deref().filter(|v| !v.is_empty()).map(|v| ((*name).to_owned(), v.to_owned()))
+        })
+        .collect();
+    if let Some(value) = value {
+        pairs.push((field.to_owned(), value.to_owned()));
+    }
+    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    format!("/partners?{}", query.join("&"))
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn facet_links(params: &SearchParams, query: &SearchQuery, facets: &Facets, lang: Lang) -> serde_json::Value {
+    let links = |field: &str, current: Option<&str>, items: Vec<(String, String, usize)>| -> Vec<FacetLink> {
+        items
+            .into_iter()
+            .take(12)
+            .map(|(code, label, count)| {
+                let active = current.is_some_and(|c| c.eq_ignore_ascii_case(&code));
+                FacetLink {
+                    label,
+                    count,
+                    href: href(params, field, if active { None } else { Some(&code) }),
+                    active,
+                }
+            })
+            .collect()
+    };
+    let tier_label = |t: Tier| lang.text(&format!("tiers.{}", t.as_str()));
+    serde_json::json!({
+        "tier": links("tier", query.tier.map(Tier::as_str), facets.tier.iter().map(|(t, n)| (t.as_str().to_owned(), tier_label(*t), *n)).collect()),
+        "region": links("region", query.region.as_deref(), facets.region.iter().map(|(c, n)| {
+            let name = region_labels(std::slice::from_ref(c), lang).pop().map_or_else(|| c.clone(), |l| l.name);
+            (c.clone(), name, *n)
+        }).collect()),
+        "language": links("language", query.language.as_deref(), facets.language.iter().map(|(c, n)| {
+            let name = language_labels(std::slice::from_ref(c), lang).pop().map_or_else(|| c.clone(), |l| l.name);
+            (c.clone(), name, *n)
+        }).collect()),
+        "service": links("service", query.service.as_deref(), facets.service.iter().map(|(c, n)| {
+            let name = service_labels(std::slice::from_ref(c), lang).pop().map_or_else(|| c.clone(), |l| l.name);
+            (c.clone(), name, *n)
+        }).collect()),
+    })
+}
+
+fn choices(lang: Lang) -> serde_json::Value {
+    let l = lang.code();
+    let prefectures: Vec<Option_> = Prefecture::iter()
+        .map(|p| Option_ { code: p.code(), name: if lang == Lang::Ja { p.name_ja() } else { p.name_en() } })
+        .collect();
+    let countries: Vec<Option_> =
+        Country::iter().map(|c| Option_ { code: c.code(), name: c.name(l) }).collect();
+    let languages: Vec<Option_> =
+        Language::iter().map(|c| Option_ { code: c.code(), name: c.name(l) }).collect();
+    let services: Vec<Option_> =
+        Service::iter().map(|c| Option_ { code: c.code(), name: c.name(l) }).collect();
+    serde_json::json!({ "prefectures": prefectures, "countries": countries, "languages": languages, "services": services,
+        "tiers": Tier::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>() })
+}
+
+fn search_page(
+    portal: &Portal,
+    page: &Page,
+    origin: &Origin,
+    params: SearchParams,
+) -> Result<(Status, Template), WebError> {
+    limit_search(portal, origin)?;
+    let (query, errors, status) = match params.to_query() {
+        Ok(query) => (query, Vec::new(), Status::Ok),
+        Err(Error::Validation(errors)) => {
+            (SearchQuery { flex_only: true, ..SearchQuery::default() }, errors, Status::UnprocessableEntity)
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let index = portal.directory.snapshot();
+    let today = portal.today();
+    let result = index.search(&query, today);
+    let cards: Vec<Card<'_>> = result.items.iter().map(|doc| card(doc, page.lang, today)).collect();
+    let pages = result.total.div_ceil(result.per_page as usize).max(1);
+    let page_href = |n: u32| {
+        let mut with_page = href(&params, "page", None);
+        with_page.push_str(&format!("&page={n}"));
+        with_page
+    };
+    let pager = serde_json::json!({
+        "page": result.page, "pages": pages, "total": result.total,
+        "previous": (result.page > 1).then(|| page_href(result.page - 1)),
+        "next": ((result.page as usize) < pages).then(|| page_href(result.page + 1)),
+    });
+    let facets = facet_links(&params, &query, &result.facets, page.lang);
+    let flex_only = query.flex_only;
+    Ok((
+        status,
+        page.render(
+            "directory/search",
+            serde_json::json!({
+                "params": &params, "flex_only": flex_only, "results": cards, "pager": pager, "facets": facets,
+                "choices": choices(page.lang), "errors": field_errors(&errors, page.lang),
+            }),
+        ),
+    ))
+}
+
+#[get("/?<params..>")]
+fn home(
+    portal: &State<Portal>,
+    page: Page,
+    origin: Origin,
+    params: SearchParams,
+) -> Result<(Status, Template), WebError> {
+    search_page(portal, &page, &origin, params)
+}
+
+#[get("/partners?<params..>")]
+fn search(
+    portal: &State<Portal>,
+    page: Page,
+    origin: Origin,
+    params: SearchParams,
+) -> Result<(Status, Template), WebError> {
+    search_page(portal, &page, &origin, params)
+}
+
+#[get("/partners/<slug>")]
+fn profile(portal: &State<Portal>, page: Page, slug: &str) -> Result<Template, WebError> {
+    let index = portal.directory.snapshot();
+    let doc = index.get_by_slug(slug).ok_or(Error::NotFound)?;
+    let today = portal.today();
+    let description = if page.lang == Lang::Ja { &doc.description_ja } else { &doc.description_en };
+    Ok(page.render(
+        "directory/partner",
+        serde_json::json!({
+            "partner": card(doc, page.lang, today),
+            "description": description,
+            "website": doc.website,
+        }),
+    ))
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![home, search, profile]
+}
