@@ -6,4 +6,5 @@
 mod harness;
 mod webdriver;
 
+mod directory;
 mod sign_in;
