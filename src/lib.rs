@@ -6,6 +6,7 @@
 pub mod config;
 pub mod documents;
 pub mod domain;
+pub mod mail;
 pub mod storage;
 pub mod web;
 

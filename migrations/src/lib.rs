@@ -7,6 +7,10 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_partners;
 mod m20261126_000002_users_and_sessions;
 mod m20261126_000003_audit_log;
+mod m20261126_000004_customers_and_requests;
+mod m20261126_000005_price_book_and_tax;
+mod m20261126_000006_quotes;
+mod m20261126_000007_outbox;
 
 pub struct Migrator;
 
@@ -17,6 +21,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_partners::Migration),
             Box::new(m20261126_000002_users_and_sessions::Migration),
             Box::new(m20261126_000003_audit_log::Migration),
+            Box::new(m20261126_000004_customers_and_requests::Migration),
+            Box::new(m20261126_000005_price_book_and_tax::Migration),
+            Box::new(m20261126_000006_quotes::Migration),
+            Box::new(m20261126_000007_outbox::Migration),
         ]
     }
 }

@@ -1,8 +1,14 @@
 //! Persistence: sea-orm entities and the queries over them. Knows nothing of business rules or HTTP.
 
 pub mod audit;
+pub mod customers;
+pub mod documents;
 pub mod entities;
+pub mod outbox;
 pub mod partners;
+pub mod price_book;
+pub mod quote_requests;
+pub mod quotes;
 pub mod sessions;
 pub mod users;
 

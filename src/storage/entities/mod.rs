@@ -1,7 +1,17 @@
 //! sea-orm entities, one file per table. Behaviour lives in `domain`, never here.
 
 pub mod audit_entry;
+pub mod customer;
 pub mod directory_version;
+pub mod document;
+pub mod document_counter;
+pub mod outbox_message;
 pub mod partner;
+pub mod price_tier;
+pub mod quote;
+pub mod quote_line;
+pub mod quote_request;
+pub mod quote_request_target;
 pub mod session;
+pub mod tax_rule;
 pub mod user;

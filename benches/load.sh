@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# HTTP load benchmark of the public partner search against the bare-Rocket baseline, measured in
+# the same run on the same machine. Builds release binaries, generates deterministic directories
+# with `flexportal demo-data`, serves them on SQLite and PostgreSQL, and drives each endpoint with
+# wrk (2 threads, 64 connections). Prints a table: endpoint, requests/s, p50, p99, ratio to the
+# baseline, resident memory of the server afterwards.
+#
+#   benches/load.sh                 # 10,000 and 100,000 partners, SQLite and PostgreSQL
+#   SIZES="10000" DBS="sqlite" DURATION=5 benches/load.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES="${SIZES:-10000 100000}"
+DBS="${DBS:-sqlite postgres}"
+DURATION="${DURATION:-10}"
+PG_ADMIN="${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/test}"
+PORT=8197
+BASELINE_PORT=8111
+WORK="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)"; exit 1; }
+
+echo "building release binaries…" >&2
+cargo build --release --quiet
+cargo build --release --quiet --manifest-path ../shared/bench/baseline/Cargo.toml --target-dir target/baseline
+
+wait_for() { for _ in $(seq 1 300); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
+
+# wrk prints "Requests/sec: N" and, with --latency, percentile lines "50% 1.23ms".
+run_wrk() {
+  local url="$1" out
+  out="$(wrk -t2 -c64 -d"${DURATION}s" --latency "$url")"
+  local rps p50 p99 errors
+  rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+  p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
+  p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
+  errors="$(awk '/Non-2xx or 3xx responses/ {print $5}' <<<"$out")"
+  echo "$rps $p50 $p99 ${errors:-0}"
+}
+
+BASELINE_PORT=$BASELINE_PORT target/baseline/release/rocket-baseline >/dev/null 2>&1 &
+BASELINE_PID=$!
+wait_for "http://127.0.0.1:$BASELINE_PORT/hello"
+read -r base_rps base_p50 base_p99 _ < <(run_wrk "http://127.0.0.1:$BASELINE_PORT/json")
+kill $BASELINE_PID; wait $BASELINE_PID 2>/dev/null || true
+
+printf '\n%-9s %-8s %-58s %10s %9s %9s %7s %8s %7s\n' db partners endpoint "req/s" p50 p99 ratio "rss MiB" errors
+printf '%-9s %-8s %-58s %10s %9s %9s %7s %8s %7s\n' - - "baseline: bare Rocket GET /json (20 objects)" "$base_rps" "$base_p50" "$base_p99" "1.00" - -
+
+ENDPOINTS=(
+  "/api/v1/partners"
+  "/api/v1/partners?q=%E6%9D%B1%E4%BA%AC"
+  "/api/v1/partners?q=tokyo"
+  "/api/v1/partners?q=%E3%82%BD%E3%83%AA%E3%83%A5"
+  "/api/v1/partners?region=JP-27&language=en&service=flex_tokens"
+  "/partners?region=JP-13&q=%E6%9D%B1%E4%BA%AC"
+)
+
+for size in $SIZES; do
+  for db in $DBS; do
+    data="$WORK/$db-$size"
+    mkdir -p "$data"
+    export FLEXPORTAL_PROFILE=production FLEXPORTAL_DATA_DIR="$data" FLEXPORTAL_PORT=$PORT FLEXPORTAL_ADDRESS=127.0.0.1 \
+      FLEXPORTAL_SECRET_KEY="benchmark-secret-key-benchmark-secret-key" FLEXPORTAL_LOG=error \
+      FLEXPORTAL_SEARCH_REQUESTS_PER_CLIENT_PER_MINUTE=1000000000
+    if [ "$db" = postgres ]; then
+      name="flexportal_bench_$size"
+      psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" -qc "CREATE DATABASE $name" >/dev/null
+      export FLEXPORTAL_DATABASE_URL="${PG_ADMIN%/*}/$name"
+    else
+      export FLEXPORTAL_DATABASE_URL=""
+    fi
+    target/release/flexportal demo-data --partners "$size" --seed 7 >/dev/null 2>&1
+    target/release/flexportal serve >"$data/serve.log" 2>&1 &
+    SERVER_PID=$!
+    wait_for "http://127.0.0.1:$PORT/readyz"
+    for endpoint in "${ENDPOINTS[@]}"; do
+      curl -fs "http://127.0.0.1:$PORT$endpoint" >/dev/null   # warm up and check it answers 200
+      read -r rps p50 p99 errors < <(run_wrk "http://127.0.0.1:$PORT$endpoint")
+      ratio="$(awk -v a="$rps" -v b="$base_rps" 'BEGIN {printf "%.2f", a/b}')"
+      rss="$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$SERVER_PID/status)"
+      printf '%-9s %-8s %-58s %10s %9s %9s %7s %8s %7s\n' "$db" "$size" "$endpoint" "$rps" "$p50" "$p99" "$ratio" "$rss" "$errors"
+    done
+    kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true
+    if [ "$db" = postgres ]; then psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS flexportal_bench_$size WITH (FORCE)" >/dev/null; fi
+  done
+done
