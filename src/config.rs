@@ -53,6 +53,7 @@ pub struct Config {
     pub login_attempts_per_client_per_minute: u32,
     /// 0 turns the limit off.
     pub search_requests_per_client_per_minute: u32,
+    pub quote_requests_per_client_per_hour: u32,
     pub password_hash_concurrency: usize,
     pub demo_data: bool,
     pub public_base_url: String,

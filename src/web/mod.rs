@@ -35,7 +35,22 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/api/v1/auth/token",
     "/api/v1/partners",
     "/api/v1/partners/<slug>",
+    "/api/v1/public/quotes/<token>",
+    "/api/v1/public/quotes/<token>/accept",
+    "/api/v1/public/quotes/<token>/decline",
+    "/api/v1/public/quotes/<token>/pdf",
+    "/api/v1/verify/<code>",
+    "/q/<token>",
+    "/q/<token>/accept",
+    "/q/<token>/decline",
+    "/q/<token>/pdf",
+    "/verify/<code>",
+    "/partners/<slug>/quote-request",
+    "/quote-request",
 ];
+
+/// Routes anyone may POST to without a session (the same path may need a session for GET).
+pub const PUBLIC_POSTS: &[&str] = &["/api/v1/quote-requests"];
 
 /// Mounts every route, catcher and fairing of the web layer.
 pub fn mount(rocket: Rocket<Build>, static_dir: &str, hsts: bool) -> Rocket<Build> {

@@ -15,4 +15,6 @@ mod csrf;
 mod directory;
 mod health;
 mod partner_admin;
+mod quotes;
+mod tenancy;
 mod tokens;

@@ -3,8 +3,12 @@
 mod admin;
 mod admin_partners;
 mod auth;
+mod customers;
 mod partner_self;
 pub mod partners;
+mod public_quotes;
+mod quote_requests;
+pub mod quotes;
 
 use rocket::http::ContentType;
 use rocket::{get, routes};
@@ -23,6 +27,10 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(admin_partners::routes());
     all.extend(partner_self::routes());
     all.extend(partners::routes());
+    all.extend(customers::routes());
+    all.extend(quote_requests::routes());
+    all.extend(quotes::routes());
+    all.extend(public_quotes::routes());
     all
 }
 

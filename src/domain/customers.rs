@@ -1,0 +1,238 @@
+//! A reseller's customer book: the legal name and contact for documents, language and time zone
+//! for how documents and dates are shown, and the purchaser's Autodesk ID. A reseller only ever
+//! sees its own customers.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::Portal;
+use super::actor::{Actor, Origin};
+use super::audit::{self, AuditEvent};
+use super::contact::{AutodeskId, CompanyName, Email, PersonName, PhoneNumber};
+use super::error::{Error, FieldError, FieldErrors, Result};
+use super::region::{Country, Language};
+use crate::storage::customers::{self as store, CustomerRow};
+
+/// A customer as entered, still text.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerInput {
+    pub company_name: String,
+    pub contact_name: String,
+    pub email: String,
+    pub phone: String,
+    pub postal_code: String,
+    pub address: String,
+    pub country: String,
+    pub language: String,
+    pub time_zone: String,
+    pub purchaser_autodesk_id: String,
+}
+
+impl CustomerInput {
+    pub fn from_row(row: &CustomerRow) -> Self {
+        Self {
+            company_name: row.company_name.clone(),
+            contact_name: row.contact_name.clone(),
+            email: row.email.clone(),
+            phone: row.phone.clone().unwrap_or_default(),
+            postal_code: row.postal_code.clone().unwrap_or_default(),
+            address: row.address.clone().unwrap_or_default(),
+            country: row.country.clone(),
+            language: row.language.clone(),
+            time_zone: row.time_zone.clone(),
+            purchaser_autodesk_id: row.purchaser_autodesk_id.clone(),
+        }
+    }
+
+    /// Parses every field into the row to store (id, owner and times are the caller's).
+    ///
+    /// # Errors
+    /// `Validation` naming each bad field.
+    fn parse(
+        &self,
+        id: Uuid,
+        partner_id: Uuid,
+        created_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<CustomerRow> {
+        let mut errors = FieldErrors::new();
+        let company = errors.check(CompanyName::parse("company_name", &self.company_name));
+        let contact = errors.check(PersonName::parse("contact_name", &self.contact_name));
+        let email = errors.check(Email::parse("email", &self.email));
+        let phone = errors.check(PhoneNumber::parse_optional("phone", &self.phone)).flatten();
+        let postal_code = optional_text(&mut errors, "postal_code", &self.postal_code, 16);
+        let address = optional_text(&mut errors, "address", &self.address, 300);
+        let country_text = if self.country.trim().is_empty() { "JP" } else { &self.country };
+        let country = errors.check(Country::parse("country", country_text));
+        let language_text = if self.language.trim().is_empty() { "ja" } else { &self.language };
+        let language =
+            errors.check(Language::parse("language", language_text).and_then(|l| match l.code() {
+                "ja" | "en" => Ok(l),
+                _ => Err(FieldError::new(
+                    "language",
+                    "unsupported",
+                    "Documents are issued in Japanese or English.",
+                    "帳票は日本語または英語で発行されます。",
+                )),
+            }));
+        let time_zone = errors.check(parse_time_zone(&self.time_zone));
+        let autodesk_id =
+            errors.check(AutodeskId::parse("purchaser_autodesk_id", &self.purchaser_autodesk_id));
+        errors.into_result()?;
+        let (
+            Some(company),
+            Some(contact),
+            Some(email),
+            Some(country),
+            Some(language),
+            Some(time_zone),
+            Some(autodesk_id),
+        ) = (company, contact, email, country, language, time_zone, autodesk_id)
+        else {
+            return Err(Error::internal(std::io::Error::other("parsed customer field missing")));
+        };
+        Ok(CustomerRow {
+            id,
+            partner_id,
+            company_name: company.as_str().to_owned(),
+            contact_name: contact.as_str().to_owned(),
+            email: email.as_str().to_owned(),
+            phone: phone.map(|p| p.as_str().to_owned()),
+            postal_code,
+            address,
+            country: country.code().to_owned(),
+            language: language.code().to_owned(),
+            time_zone,
+            purchaser_autodesk_id: autodesk_id.as_str().to_owned(),
+            created_at,
+            updated_at: now,
+        })
+    }
+}
+
+fn optional_text(errors: &mut FieldErrors, field: &'static str, text: &str, max: usize) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    errors.check(super::contact::BoundedText::parse(field, text, 1, max)).map(|t| t.into_inner())
+}
+
+/// An IANA time zone name (`Asia/Tokyo`); empty means the portal's default, Asia/Tokyo.
+pub fn parse_time_zone(text: &str) -> Result<String, FieldError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok("Asia/Tokyo".into());
+    }
+    text.parse::<chrono_tz::Tz>().map(|tz| tz.name().to_owned()).map_err(|_| {
+        FieldError::new(
+            "time_zone",
+            "unknown_time_zone",
+            "Enter a time zone such as Asia/Tokyo.",
+            "Asia/Tokyo のようなタイムゾーン名を入力してください。",
+        )
+    })
+}
+
+/// # Errors
+/// `Forbidden` for the operator; `Validation`.
+pub async fn create_customer(
+    portal: &Portal,
+    actor: &Actor,
+    origin: &Origin,
+    input: &CustomerInput,
+) -> Result<CustomerRow> {
+    let partner = actor.partner()?;
+    let now = portal.clock.now();
+    let row = input.parse(Uuid::new_v4(), partner, now, now)?;
+    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let row = insert_audited(&tx, actor, origin, row).await?;
+    tx.commit().await.map_err(Error::internal)?;
+    Ok(row)
+}
+
+/// Inserts a parsed customer with its audit entry in the caller's transaction.
+pub(crate) async fn insert_audited(
+    tx: &crate::storage::WriteTx,
+    actor: &Actor,
+    origin: &Origin,
+    row: CustomerRow,
+) -> Result<CustomerRow> {
+    let row = store::insert(&**tx, row).await.map_err(Error::internal)?;
+    let event = AuditEvent {
+        action: "customer.created",
+        subject_type: "customer",
+        subject_id: Some(row.id.to_string()),
+        detail: serde_json::json!({ "company_name": row.company_name }),
+    };
+    audit::record(&**tx, row.created_at, Some(actor), None, origin, event).await?;
+    Ok(row)
+}
+
+/// The input for a customer made from a quote request (one click in the inbox).
+pub fn input_from_request(request: &crate::storage::quote_requests::RequestRow) -> CustomerInput {
+    CustomerInput {
+        company_name: request.company.clone(),
+        contact_name: request.contact_name.clone(),
+        email: request.email.clone(),
+        country: request.country.clone(),
+        language: request.language.clone(),
+        purchaser_autodesk_id: request.autodesk_id.clone(),
+        ..CustomerInput::default()
+    }
+}
+
+/// Parses a customer for insertion inside a larger transaction.
+pub(crate) fn new_row(portal: &Portal, partner: Uuid, input: &CustomerInput) -> Result<CustomerRow> {
+    let now = portal.clock.now();
+    input.parse(Uuid::new_v4(), partner, now, now)
+}
+
+/// # Errors
+/// `NotFound` for another partner's customer; `Validation`.
+pub async fn update_customer(
+    portal: &Portal,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    edit: impl FnOnce(&mut CustomerInput),
+) -> Result<CustomerRow> {
+    let partner = actor.partner()?;
+    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let existing = store::find(&*tx, partner, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
+    let mut input = CustomerInput::from_row(&existing);
+    edit(&mut input);
+    let row = input.parse(id, partner, existing.created_at, portal.clock.now())?;
+    let row = store::update(&*tx, row).await.map_err(Error::internal)?;
+    let event = AuditEvent {
+        action: "customer.updated",
+        subject_type: "customer",
+        subject_id: Some(id.to_string()),
+        detail: serde_json::json!({}),
+    };
+    audit::record(&*tx, row.updated_at, Some(actor), None, origin, event).await?;
+    tx.commit().await.map_err(Error::internal)?;
+    Ok(row)
+}
+
+/// # Errors
+/// `NotFound` for another partner's customer.
+pub async fn get_customer(portal: &Portal, actor: &Actor, id: Uuid) -> Result<CustomerRow> {
+    let partner = actor.partner()?;
+    store::find(portal.db.conn(), partner, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)
+}
+
+/// # Errors
+/// `Forbidden` for the operator.
+pub async fn list_customers(
+    portal: &Portal,
+    actor: &Actor,
+    text: Option<&str>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<CustomerRow>, u64)> {
+    let partner = actor.partner()?;
+    store::list(portal.db.conn(), partner, text, (page.max(1) - 1) * per_page, per_page)
+        .await
+        .map_err(Error::internal)
+}

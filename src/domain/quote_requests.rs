@@ -1,0 +1,402 @@
+//! Quote requests from the public: sent to one chosen partner or routed to up to three eligible
+//! partners (platinum before gold, then the one with the fewest open requests, then by slug), with
+//! the reason of each match stored for the reseller; a reference for the requester; e-mails.
+
+use std::time::Duration;
+
+use rand::Rng;
+use uuid::Uuid;
+
+use super::Portal;
+use super::actor::{Actor, Origin};
+use super::audit::{self, AuditEvent};
+use super::contact::{AutodeskId, CompanyName, Email, PersonName};
+use super::customers::{self, input_from_request};
+use super::error::{Error, FieldError, FieldErrors, Result};
+use super::partners::{PartnerDoc, SearchQuery, Tier};
+use super::quantity::TokenQuantity;
+use super::region::{Country, Language, Region};
+use crate::mail::{self, Message};
+use crate::storage::customers::CustomerRow;
+use crate::storage::quote_requests::{self as store, RequestRow, TargetRow};
+
+const MAX_ROUTED: usize = 3;
+const MESSAGE_MAX_CHARS: usize = 2_000;
+
+/// A request as submitted (JSON or form), still unparsed.
+#[derive(Debug, Clone, Default)]
+pub struct RequestInput {
+    pub partner: Option<String>,
+    pub company: String,
+    pub contact_name: String,
+    pub email: String,
+    pub autodesk_id: String,
+    pub tokens: serde_json::Value,
+    pub country: String,
+    pub region: String,
+    pub language: String,
+    pub message: String,
+    /// A field people never see; bots fill it in.
+    pub website: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Routed {
+    pub slug: String,
+    pub name: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Submitted {
+    pub reference: String,
+    pub status: &'static str,
+    pub routed_to: Vec<Routed>,
+}
+
+struct ValidRequest {
+    company: String,
+    contact_name: String,
+    email: String,
+    autodesk_id: String,
+    tokens: TokenQuantity,
+    country: String,
+    region: Option<String>,
+    language: String,
+    message: String,
+}
+
+fn parse(input: &RequestInput) -> Result<ValidRequest> {
+    let mut errors = FieldErrors::new();
+    let company = errors.check(CompanyName::parse("company", &input.company));
+    let contact_name = errors.check(PersonName::parse("contact_name", &input.contact_name));
+    let email = errors.check(Email::parse("email", &input.email));
+    let autodesk_id = errors.check(AutodeskId::parse("autodesk_id", &input.autodesk_id));
+    let tokens = errors.check(TokenQuantity::from_json("tokens", &input.tokens));
+    let country = errors.check(Country::parse("country", &input.country));
+    let region = match (input.region.trim(), country) {
+        ("", _) => None,
+        (code, Some(country)) => {
+            errors.check(Region::parse_in("region", code, country)).map(|r| r.code().to_owned())
+        }
+        (_, None) => None,
+    };
+    let language = errors.check(Language::parse("language", &input.language));
+    let message = input.message.trim();
+    if message.chars().count() > MESSAGE_MAX_CHARS {
+        errors.push(FieldError::new(
+            "message",
+            "too_long",
+            "Use at most 2,000 characters.",
+            "2,000文字以内で入力してください。",
+        ));
+    }
+    errors.into_result()?;
+    match (company, contact_name, email, autodesk_id, tokens, country, language) {
+        (
+            Some(company),
+            Some(contact_name),
+            Some(email),
+            Some(autodesk_id),
+            Some(tokens),
+            Some(country),
+            Some(language),
+        ) => Ok(ValidRequest {
+            company: company.as_str().to_owned(),
+            contact_name: contact_name.as_str().to_owned(),
+            email: email.as_str().to_owned(),
+            autodesk_id: autodesk_id.as_str().to_owned(),
+            tokens,
+            country: country.code().to_owned(),
+            region,
+            language: language.code().to_owned(),
+            message: message.chars().filter(|c| !c.is_control() || *c == '\n').collect(),
+        }),
+        _ => Err(Error::internal(std::io::Error::other("parsed request field missing"))),
+    }
+}
+
+fn reference() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    let code: String = (0..10).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+    format!("QR-{code}")
+}
+
+/// The eligible partners for a routed request, best first, with the reason for each.
+async fn route(portal: &Portal, request: &ValidRequest) -> Result<Vec<(PartnerDoc, String)>> {
+    let index = portal.directory.snapshot();
+    let today = portal.today();
+    let query = SearchQuery {
+        country: Some(request.country.clone()),
+        region: request.region.clone(),
+        language: Some(request.language.clone()),
+        service: Some("flex_tokens".into()),
+        flex_only: true,
+        per_page: 100,
+        ..SearchQuery::default()
+    };
+    // The index returns platinum before gold already; only those two tiers can be eligible.
+    let mut candidates = Vec::new();
+    let mut page = 1;
+    loop {
+        let result = index.search(&SearchQuery { page, ..query.clone() }, today);
+        candidates.extend(result.items.iter().map(|doc| (*doc).clone()));
+        if candidates.len() >= result.total || result.items.is_empty() || candidates.len() >= 1_000 {
+            break;
+        }
+        page += 1;
+    }
+    let mut ranked = Vec::with_capacity(candidates.len());
+    for doc in candidates {
+        let open = store::open_count(portal.db.conn(), doc.id).await.map_err(Error::internal)?;
+        ranked.push((doc, open));
+    }
+    ranked.sort_by(|(a, open_a), (b, open_b)| {
+        a.tier.cmp(&b.tier).then(open_a.cmp(open_b)).then(a.slug.cmp(&b.slug))
+    });
+    Ok(ranked
+        .into_iter()
+        .take(MAX_ROUTED)
+        .map(|(doc, open)| {
+            let tier = if doc.tier == Tier::Platinum { "platinum" } else { "gold" };
+            let area = request.region.clone().unwrap_or_else(|| request.country.clone());
+            let reason = format!(
+                "{tier} partner with a current Flex agreement serving {area} in {}; {open} open request(s) when routed",
+                request.language
+            );
+            (doc, reason)
+        })
+        .collect())
+}
+
+/// Accepts a request from the public.
+///
+/// # Errors
+/// `Validation` for bad fields (or when no eligible partner serves the region and language),
+/// `NotFound` for an unknown or ineligible chosen partner, `RateLimited`.
+pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> Result<Submitted> {
+    let client = format!("quote-request:{}", origin.client_ip.as_deref().unwrap_or("unknown"));
+    portal.limiter.hit(
+        &client,
+        portal.config.quote_requests_per_client_per_hour,
+        Duration::from_secs(3600),
+    )?;
+    let request = parse(input)?;
+    if !input.website.trim().is_empty() {
+        // Answer as if accepted so a bot learns nothing; store nothing.
+        tracing::warn!(client_ip = ?origin.client_ip, "quote request dropped: honeypot field filled");
+        return Ok(Submitted { reference: reference(), status: "received", routed_to: Vec::new() });
+    }
+    let targets: Vec<(PartnerDoc, String)> =
+        match input.partner.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(slug) => {
+                let index = portal.directory.snapshot();
+                let doc = index
+                    .get_by_slug(slug)
+                    .filter(|d| super::partners::search_index::is_flex_eligible(d, portal.today()));
+                let doc = doc.ok_or(Error::NotFound)?.clone();
+                vec![(doc, "chosen by the customer".to_owned())]
+            }
+            None => route(portal, &request).await?,
+        };
+    if targets.is_empty() {
+        return Err(Error::field(
+            "region",
+            "no_partner",
+            "No partner that can quote Flex serves this region and language yet. Try the whole country or English.",
+            "この地域・言語で Flex の見積ができる販売店がまだありません。国全体または英語でお試しください。",
+        ));
+    }
+    let now = portal.clock.now();
+    let row = RequestRow {
+        id: Uuid::new_v4(),
+        reference: reference(),
+        company: request.company,
+        contact_name: request.contact_name,
+        email: request.email,
+        autodesk_id: request.autodesk_id,
+        tokens: i64::from(request.tokens.get()),
+        country: request.country,
+        region: request.region,
+        language: request.language,
+        message: request.message,
+        client_ip: origin.client_ip.clone(),
+        created_at: now,
+    };
+    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let row = store::insert_request(&*tx, row).await.map_err(Error::internal)?;
+    let mut routed = Vec::new();
+    for (doc, reason) in &targets {
+        let target = TargetRow {
+            id: Uuid::new_v4(),
+            quote_request_id: row.id,
+            partner_id: doc.id,
+            reason: reason.clone(),
+            status: "new".into(),
+            customer_id: None,
+            created_at: now,
+            updated_at: now,
+        };
+        store::insert_target(&*tx, target).await.map_err(Error::internal)?;
+        let name = if row.language == "ja" { doc.name_ja.clone() } else { doc.name_en.clone() };
+        routed.push(Routed { slug: doc.slug.clone(), name, reason: reason.clone() });
+        if let Some(partner) = crate::storage::partners::find(&*tx, doc.id).await.map_err(Error::internal)?
+            && let Some(email) = partner.email
+        {
+            let message = Message {
+                to: email,
+                subject: format!(
+                    "[Flex Partner Portal] New quote request {} ({} tokens)",
+                    row.reference, row.tokens
+                ),
+                body: format!(
+                    "A new quote request was routed to you.\n\nReference: {}\nCompany: {}\nTokens: {}\nWhy you: {}\n\nOpen your inbox: {}/app/requests\n",
+                    row.reference, row.company, row.tokens, reason, portal.config.public_base_url
+                ),
+                kind: "quote_request.routed",
+                related_id: Some(row.id.to_string()),
+            };
+            mail::enqueue(&*tx, message, now).await.map_err(Error::internal)?;
+        }
+    }
+    mail::enqueue(&*tx, confirmation(portal, &row, &routed), now).await.map_err(Error::internal)?;
+    let event = AuditEvent {
+        action: "quote_request.submitted",
+        subject_type: "quote_request",
+        subject_id: Some(row.id.to_string()),
+        detail: serde_json::json!({ "reference": row.reference, "tokens": row.tokens, "routed_to": routed.iter().map(|r| &r.slug).collect::<Vec<_>>() }),
+    };
+    audit::record(&*tx, now, None, Some(&row.email), origin, event).await?;
+    tx.commit().await.map_err(Error::internal)?;
+    Ok(Submitted { reference: row.reference, status: "received", routed_to: routed })
+}
+
+fn confirmation(portal: &Portal, row: &RequestRow, routed: &[Routed]) -> Message {
+    let names: Vec<&str> = routed.iter().map(|r| r.name.as_str()).collect();
+    let (subject, body) = if row.language == "ja" {
+        (
+            format!("【Flex パートナーポータル】見積依頼を受け付けました（{}）", row.reference),
+            format!(
+                "{} {} 様\n\nAutodesk Flex トークン {} トークンの見積依頼を受け付けました。\n受付番号: {}\n依頼先: {}\n\n販売店から見積書をお送りします。\n{}\n",
+                row.company,
+                row.contact_name,
+                row.tokens,
+                row.reference,
+                names.join("、"),
+                portal.config.public_base_url
+            ),
+        )
+    } else {
+        (
+            format!("[Flex Partner Portal] We received your quote request ({})", row.reference),
+            format!(
+                "Dear {} ({}),\n\nWe received your request for a quote for {} Autodesk Flex tokens.\nReference: {}\nSent to: {}\n\nThe reseller will send you a written quote.\n{}\n",
+                row.contact_name,
+                row.company,
+                row.tokens,
+                row.reference,
+                names.join(", "),
+                portal.config.public_base_url
+            ),
+        )
+    };
+    Message {
+        to: row.email.clone(),
+        subject,
+        body,
+        kind: "quote_request.received",
+        related_id: Some(row.id.to_string()),
+    }
+}
+
+/// The actor's inbox.
+///
+/// # Errors
+/// `Forbidden` for the operator; `Validation` for an unknown status filter.
+pub async fn inbox(
+    portal: &Portal,
+    actor: &Actor,
+    status: Option<&str>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<(TargetRow, RequestRow)>, u64)> {
+    let partner = actor.partner()?;
+    let status = status.map(parse_status).transpose()?;
+    store::inbox(portal.db.conn(), partner, status, (page.max(1) - 1) * per_page, per_page)
+        .await
+        .map_err(Error::internal)
+}
+
+fn parse_status(text: &str) -> Result<&'static str> {
+    ["new", "in_progress", "quoted", "declined"].into_iter().find(|s| *s == text.trim()).ok_or_else(|| {
+        Error::field(
+            "status",
+            "invalid",
+            "Use new, in_progress, quoted or declined.",
+            "new / in_progress / quoted / declined のいずれかを指定してください。",
+        )
+    })
+}
+
+/// # Errors
+/// `NotFound` for another partner's request.
+pub async fn get(portal: &Portal, actor: &Actor, id: Uuid) -> Result<(TargetRow, RequestRow)> {
+    let partner = actor.partner()?;
+    store::find_target(portal.db.conn(), partner, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)
+}
+
+/// Moves an inbox item on (`in_progress`, `declined`; `quoted` is set when a quote is sent).
+///
+/// # Errors
+/// `NotFound`; `Validation` for an unknown status; `Conflict` when the item is already quoted.
+pub async fn set_status(
+    portal: &Portal,
+    actor: &Actor,
+    origin: &Origin,
+    id: Uuid,
+    status: &str,
+) -> Result<(TargetRow, RequestRow)> {
+    let partner = actor.partner()?;
+    let status = parse_status(status)?;
+    get(portal, actor, id).await?;
+    let now = portal.clock.now();
+    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let from: &[&str] = match status {
+        "quoted" => &["new", "in_progress"],
+        _ => &["new", "in_progress", "declined"],
+    };
+    if !store::set_status(&*tx, partner, id, from, status, now).await.map_err(Error::internal)? {
+        return Err(Error::conflict("This request has already been quoted.", "この依頼は見積済みです。"));
+    }
+    let event = AuditEvent {
+        action: "quote_request.status",
+        subject_type: "quote_request_target",
+        subject_id: Some(id.to_string()),
+        detail: serde_json::json!({ "status": status }),
+    };
+    audit::record(&*tx, now, Some(actor), None, origin, event).await?;
+    tx.commit().await.map_err(Error::internal)?;
+    get(portal, actor, id).await
+}
+
+/// The customer for an inbox item: the one already linked, or a new one made from the request.
+///
+/// # Errors
+/// `NotFound`; `Validation` if the request's details do not make a valid customer.
+pub async fn customer_for(portal: &Portal, actor: &Actor, origin: &Origin, id: Uuid) -> Result<CustomerRow> {
+    let partner = actor.partner()?;
+    let (target, request) = get(portal, actor, id).await?;
+    if let Some(customer) = target.customer_id {
+        return customers::get_customer(portal, actor, customer).await;
+    }
+    let row = customers::new_row(portal, partner, &input_from_request(&request))?;
+    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let row = customers::insert_audited(&tx, actor, origin, row).await?;
+    store::link_customer(&*tx, target.id, row.id, portal.clock.now()).await.map_err(Error::internal)?;
+    store::set_status(&*tx, partner, target.id, &["new"], "in_progress", portal.clock.now())
+        .await
+        .map_err(Error::internal)?;
+    tx.commit().await.map_err(Error::internal)?;
+    Ok(row)
+}

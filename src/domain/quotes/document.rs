@@ -1,0 +1,193 @@
+//! The quote document (御見積書 / Quotation) in the customer's language, and document verification.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::documents::pdf::{self, CommercialDocument, DocumentKind, Lang, Line, Party, TaxLine};
+use crate::domain::Portal;
+use crate::domain::error::{Error, Result};
+use crate::domain::money::{Currency, Money};
+use crate::storage::customers::CustomerRow;
+use crate::storage::partners::PartnerRow;
+use crate::storage::quotes::{LineRow, QuoteRow};
+use crate::storage::{self, documents};
+
+use super::effective_status;
+use super::pricing::unit_price_from_e4;
+
+pub fn format_date(date: NaiveDate, lang: &str) -> String {
+    if lang == "ja" {
+        date.format("%Y年%-m月%-d日").to_string()
+    } else {
+        date.format("%-d %b %Y").to_string()
+    }
+}
+
+/// The last day a quote is valid, in the customer's time zone.
+pub fn last_valid_day(valid_until: DateTime<Utc>, tz: Tz) -> NaiveDate {
+    (valid_until - chrono::Duration::seconds(1)).with_timezone(&tz).date_naive()
+}
+
+fn tokens_text(tokens: i64, lang: &str) -> String {
+    let digits = tokens.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if lang == "ja" { format!("{grouped} トークン") } else { format!("{grouped} tokens") }
+}
+
+/// Everything the quote PDF shows.
+pub struct QuoteDocumentData<'a> {
+    pub quote: &'a QuoteRow,
+    pub lines: &'a [LineRow],
+    pub partner: &'a PartnerRow,
+    pub customer: &'a CustomerRow,
+    pub issued_at: DateTime<Utc>,
+    pub verify_code: &'a str,
+}
+
+/// Renders the quote PDF.
+///
+/// # Errors
+/// `Internal` when rendering fails (input too long for the layout limits).
+pub fn render_pdf(portal: &Portal, data: &QuoteDocumentData<'_>) -> Result<Vec<u8>> {
+    let lang = if data.customer.language == "en" { "en" } else { "ja" };
+    let tz: Tz = data.customer.time_zone.parse().unwrap_or(chrono_tz::Asia::Tokyo);
+    let currency = Currency::from_code(&data.quote.currency).unwrap_or(Currency::Jpy);
+    let money = |minor: i64| Money::from_minor(minor, currency).to_string();
+    let description = |line: &LineRow| {
+        let base = if lang == "ja" { "Autodesk Flex トークン" } else { "Autodesk Flex tokens" };
+        if line.discount_hundredths > 0 {
+            let pct = rust_decimal::Decimal::new(i64::from(line.discount_hundredths), 2).normalize();
+            if lang == "ja" {
+                format!("{base}（{pct}% 値引）")
+            } else {
+                format!("{base} ({pct}% discount)")
+            }
+        } else {
+            base.to_owned()
+        }
+    };
+    let partner_name = if lang == "ja" { &data.partner.name_ja } else { &data.partner.name_en };
+    let mut issuer_lines = Vec::new();
+    issuer_lines.extend(data.partner.phone.iter().map(|p| format!("TEL {p}")));
+    issuer_lines.extend(data.partner.email.iter().cloned());
+    issuer_lines.extend(data.partner.website.iter().cloned());
+    let mut addressee_lines = Vec::new();
+    addressee_lines.extend(
+        data.customer.postal_code.iter().map(|p| if lang == "ja" { format!("〒{p}") } else { p.clone() }),
+    );
+    addressee_lines.extend(data.customer.address.iter().cloned());
+    addressee_lines.push(if lang == "ja" {
+        format!("{} 様", data.customer.contact_name)
+    } else {
+        format!("Attn: {}", data.customer.contact_name)
+    });
+    let rate = rust_decimal::Decimal::new(i64::from(data.quote.tax_rate_hundredths), 2).normalize();
+    let terms = if lang == "ja" {
+        vec![
+            "Autodesk Flex トークンの有効期限は購入日から1年間です。未使用分は失効します。".to_owned(),
+            "最小購入数は100トークン、以降1トークン単位です。".to_owned(),
+            "購入したトークンが利用可能になるまで最大24時間かかる場合があります。".to_owned(),
+            format!("消費税は{rate}%、本書1通につき税率ごとに1回端数処理しています。"),
+        ]
+    } else {
+        vec![
+            "Autodesk Flex tokens expire one year after purchase; unused tokens lapse.".to_owned(),
+            "Minimum purchase 100 tokens, then any whole number.".to_owned(),
+            "Purchased tokens can take up to 24 hours to become available.".to_owned(),
+            format!("Tax at {rate}%, rounded once per rate on this document."),
+        ]
+    };
+    let document = CommercialDocument {
+        kind: DocumentKind::Quote,
+        lang: if lang == "ja" { Lang::Ja } else { Lang::En },
+        number: data.quote.number.clone().unwrap_or_default(),
+        revision: u32::try_from(data.quote.revision).ok(),
+        issued_on: format_date(data.issued_at.with_timezone(&tz).date_naive(), lang),
+        valid_until: data.quote.valid_until.map(|until| format_date(last_valid_day(until, tz), lang)),
+        issuer: Party {
+            name: partner_name.clone(),
+            lines: issuer_lines,
+            registration_number: data.partner.invoice_registration_number.clone(),
+        },
+        addressee: Party {
+            name: data.customer.company_name.clone(),
+            lines: addressee_lines,
+            registration_number: None,
+        },
+        lines: data
+            .lines
+            .iter()
+            .map(|line| Line {
+                description: description(line),
+                quantity: tokens_text(line.tokens, lang),
+                unit_price: Money::new(unit_price_from_e4(line.unit_price_e4), currency).to_string(),
+                amount: money(line.amount_minor),
+            })
+            .collect(),
+        subtotal: money(data.quote.subtotal_minor),
+        tax_lines: vec![TaxLine {
+            label: if lang == "ja" { format!("{rate}%対象") } else { format!("{rate}% taxable") },
+            base: money(data.quote.subtotal_minor),
+            tax: money(data.quote.tax_minor),
+        }],
+        total: money(data.quote.total_minor),
+        notes: data.quote.notes.lines().map(str::to_owned).filter(|l| !l.trim().is_empty()).collect(),
+        terms,
+        verify_code: data.verify_code.to_owned(),
+        verify_url: format!(
+            "{}/verify/{}",
+            portal.config.public_base_url.trim_end_matches('/'),
+            data.verify_code
+        ),
+    };
+    pdf::render(&document).map_err(Error::internal)
+}
+
+/// What `/verify/{code}` shows about a document.
+#[derive(Debug, Serialize)]
+pub struct Verification {
+    pub kind: String,
+    pub number: String,
+    pub revision: Option<i32>,
+    pub status: String,
+    pub issuer: String,
+    pub issued_at: DateTime<Utc>,
+    pub sha256: String,
+}
+
+/// # Errors
+/// `NotFound` for an unknown code.
+pub async fn verify(portal: &Portal, code: &str) -> Result<Verification> {
+    let code = code.trim().to_ascii_uppercase();
+    if code.len() > 16 {
+        return Err(Error::NotFound);
+    }
+    let db = portal.db.conn();
+    let document =
+        documents::find_by_code(db, &code).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
+    let partner = storage::partners::find(db, document.partner_id)
+        .await
+        .map_err(Error::internal)?
+        .ok_or(Error::NotFound)?;
+    let quote =
+        storage::quotes::find(db, document.partner_id, document.subject_id).await.map_err(Error::internal)?;
+    Ok(Verification {
+        kind: document.kind,
+        number: document.number,
+        revision: quote.as_ref().map(|q| q.revision),
+        status: quote.map_or_else(
+            || "issued".to_owned(),
+            |q| effective_status(&q, portal.clock.now()).as_str().to_owned(),
+        ),
+        issuer: format!("{} / {}", partner.name_ja, partner.name_en),
+        issued_at: document.issued_at,
+        sha256: document.sha256,
+    })
+}
