@@ -12,6 +12,7 @@ mod access_control;
 mod accounts;
 mod cli;
 mod csrf;
+mod customer_pages;
 mod directory;
 mod health;
 mod partner_admin;

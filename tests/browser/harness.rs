@@ -53,6 +53,7 @@ impl Server {
         command
             .env("FLEXPORTAL_PROFILE", "test")
             .env("FLEXPORTAL_PORT", port.to_string())
+            .env("FLEXPORTAL_PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}"))
             .env("FLEXPORTAL_DATA_DIR", &data_dir)
             .env(
                 "FLEXPORTAL_DATABASE_URL",

@@ -6,5 +6,6 @@
 mod harness;
 mod webdriver;
 
+mod customer_quote;
 mod directory;
 mod sign_in;

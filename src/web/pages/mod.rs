@@ -3,8 +3,10 @@
 mod account;
 mod admin;
 mod admin_partners;
+mod customer_quote;
 mod directory;
 mod login;
+mod quote_request;
 mod workspace;
 
 pub fn routes() -> Vec<rocket::Route> {
@@ -15,6 +17,8 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(admin::routes());
     all.extend(admin_partners::routes());
     all.extend(account::routes());
+    all.extend(quote_request::routes());
+    all.extend(customer_quote::routes());
     all
 }
 

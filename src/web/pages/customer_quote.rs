@@ -1,0 +1,141 @@
+//! The customer's quote page (`/q/{token}`): view, download the PDF, accept or decline; and the
+//! public document verification page (`/verify/{code}`).
+
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::{Responder, State, get, post, routes};
+use rocket_dyn_templates::Template;
+
+use crate::domain::Portal;
+use crate::domain::actor::Origin;
+use crate::domain::error::Error;
+use crate::domain::quotes::{self, AcceptInput, PublicQuote};
+use crate::web::api::quotes::PdfFile;
+use crate::web::csrf::Protected;
+use crate::web::error::{WebError, field_errors};
+use crate::web::page::Page;
+
+fn quote_page(
+    page: &Page,
+    token: &str,
+    quote: &PublicQuote,
+    errors: serde_json::Value,
+    message: Option<String>,
+    notice: Option<String>,
+) -> Template {
+    page.render(
+        "public/quote",
+        serde_json::json!({ "token": token, "quote": quote, "errors": errors, "message": message, "notice": notice }),
+    )
+}
+
+#[get("/q/<token>?<done>")]
+async fn view(
+    portal: &State<Portal>,
+    page: Page,
+    token: &str,
+    done: Option<&str>,
+) -> Result<Template, WebError> {
+    let quote = quotes::public_quote(portal, token).await?;
+    let notice = done.map(|d| {
+        page.text(if d == "accepted" {
+            "quote_public.accepted_notice"
+        } else {
+            "quote_public.declined_notice"
+        })
+    });
+    Ok(quote_page(&page, token, &quote, serde_json::json!({}), None, notice))
+}
+
+#[get("/q/<token>/pdf")]
+async fn pdf(portal: &State<Portal>, token: &str) -> Result<PdfFile, WebError> {
+    let (name, bytes) = quotes::public_pdf(portal, token).await?;
+    Ok(PdfFile::new(&name, bytes))
+}
+
+#[derive(FromForm)]
+struct AcceptForm {
+    #[field(default = String::new())]
+    name: String,
+    #[field(default = false)]
+    agree: bool,
+    #[field(default = String::new())]
+    pdf_sha256: String,
+}
+
+#[derive(Responder)]
+enum Reply {
+    Done(Redirect),
+    Page((Status, Template)),
+}
+
+async fn refused(portal: &Portal, page: &Page, token: &str, error: Error) -> Result<Reply, WebError> {
+    let quote = quotes::public_quote(portal, token).await?;
+    match error {
+        Error::Validation(errors) => {
+            let mut by_field = serde_json::Map::new();
+            for e in field_errors(&errors, page.lang) {
+                by_field.entry(e.field).or_insert(serde_json::Value::String(e.message));
+            }
+            Ok(Reply::Page((
+                Status::UnprocessableEntity,
+                quote_page(page, token, &quote, by_field.into(), None, None),
+            )))
+        }
+        Error::Conflict(message) => {
+            let text = message.get(page.lang.code()).to_owned();
+            Ok(Reply::Page((
+                Status::Conflict,
+                quote_page(page, token, &quote, serde_json::json!({}), Some(text), None),
+            )))
+        }
+        other => Err(other.into()),
+    }
+}
+
+#[post("/q/<token>/accept", data = "<form>")]
+async fn accept(
+    portal: &State<Portal>,
+    page: Page,
+    origin: Origin,
+    token: &str,
+    form: Protected<AcceptForm>,
+) -> Result<Reply, WebError> {
+    let form = form.0;
+    let input = AcceptInput { name: form.name, agree: form.agree, pdf_sha256: Some(form.pdf_sha256) };
+    match quotes::accept_public(portal, &origin, token, &input).await {
+        Ok(_) => Ok(Reply::Done(Redirect::to(format!("/q/{token}?done=accepted")))),
+        Err(e) => refused(portal, &page, token, e).await,
+    }
+}
+
+#[derive(FromForm)]
+struct DeclineForm {
+    #[field(default = String::new())]
+    reason: String,
+}
+
+#[post("/q/<token>/decline", data = "<form>")]
+async fn decline(
+    portal: &State<Portal>,
+    page: Page,
+    origin: Origin,
+    token: &str,
+    form: Protected<DeclineForm>,
+) -> Result<Reply, WebError> {
+    match quotes::decline_public(portal, &origin, token, &form.0.reason).await {
+        Ok(_) => Ok(Reply::Done(Redirect::to(format!("/q/{token}?done=declined")))),
+        Err(e) => refused(portal, &page, token, e).await,
+    }
+}
+
+#[get("/verify/<code>")]
+async fn verify(portal: &State<Portal>, page: Page, code: &str) -> Result<Template, WebError> {
+    let verification = quotes::verify(portal, code).await?;
+    Ok(page.render("public/verify", serde_json::json!({ "document": verification })))
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![view, pdf, accept, decline, verify]
+}
