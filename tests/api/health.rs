@@ -67,3 +67,23 @@ async fn pages_speak_japanese_by_default_and_english_on_request() {
         .unwrap();
     assert!(html.contains("lang=\"ja\""));
 }
+
+#[rocket::async_test]
+async fn every_api_route_is_in_the_openapi_document() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value =
+        app.client.get("/api/v1/openapi.json").dispatch().await.into_json().await.unwrap();
+    for route in app.client.rocket().routes() {
+        let path = route.uri.path().to_string();
+        let Some(path) = path.strip_prefix("/api/v1") else { continue };
+        let templated: String = path
+            .split('/')
+            .map(|s| {
+                if s.starts_with('<') { format!("{{{}}}", s.trim_matches(['<', '>'])) } else { s.to_owned() }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let method = route.method.as_str().to_lowercase();
+        assert!(doc["paths"][&templated][&method].is_object(), "{method} {templated} is not documented");
+    }
+}
