@@ -11,6 +11,7 @@ pub mod error;
 pub mod keys;
 pub mod money;
 pub mod partners;
+pub mod price_book;
 pub mod pricing;
 pub mod quantity;
 pub mod quote_requests;

@@ -91,6 +91,41 @@ pub enum Rounding {
 }
 
 impl Rounding {
+    pub const ALL: [Rounding; 3] = [Rounding::Down, Rounding::HalfUp, Rounding::Up];
+
+    /// The stored and serialised name (`down`, `half_up`, `up`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Rounding::Down => "down",
+            Rounding::HalfUp => "half_up",
+            Rounding::Up => "up",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        let code = code.trim();
+        Self::ALL.into_iter().find(|r| r.code().eq_ignore_ascii_case(code))
+    }
+
+    pub fn parse(field: impl Into<Cow<'static, str>>, input: &str) -> Result<Self, FieldError> {
+        if input.trim().is_empty() {
+            return Err(FieldError::new(
+                field,
+                "required",
+                "Choose a rounding.",
+                "端数処理を選択してください。",
+            ));
+        }
+        Self::from_code(input).ok_or_else(|| {
+            FieldError::new(
+                field,
+                "unknown_rounding",
+                "Choose down, half_up or up.",
+                "端数処理は切り捨て(down)・四捨五入(half_up)・切り上げ(up)から選択してください。",
+            )
+        })
+    }
+
     pub fn strategy(self) -> RoundingStrategy {
         match self {
             Rounding::Down => RoundingStrategy::ToZero,
@@ -312,6 +347,17 @@ mod tests {
             Money::round_to_minor(d("0.125"), Currency::Usd, Rounding::HalfUp).amount_string(),
             "0.13"
         );
+    }
+
+    #[test]
+    fn rounding_codes_roundtrip_and_unknown_ones_are_named() {
+        for rounding in Rounding::ALL {
+            assert_eq!(Rounding::from_code(rounding.code()), Some(rounding));
+            assert_eq!(serde_json::to_value(rounding).unwrap(), rounding.code());
+        }
+        assert_eq!(Rounding::parse("rounding", " HALF_UP "), Ok(Rounding::HalfUp));
+        assert_eq!(Rounding::parse("rounding", "sideways").map_err(|e| e.code), Err("unknown_rounding"));
+        assert_eq!(Rounding::parse("rounding", "").map_err(|e| e.code), Err("required"));
     }
 
     #[test]

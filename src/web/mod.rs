@@ -13,6 +13,7 @@ pub mod page;
 pub mod pages;
 pub mod pagination;
 pub mod partner_view;
+pub mod price_view;
 pub mod search_params;
 pub mod security_headers;
 pub mod telemetry;

@@ -6,6 +6,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::domain::error::{Error, FieldError, Result};
 use crate::domain::money::{Currency, Money, Rounding};
+use crate::domain::price_book::{tax_rule_from_row, tier_from_row};
 use crate::domain::pricing::{DiscountPercent, PriceTier, line_amount, unit_price_for};
 use crate::domain::quantity::TokenQuantity;
 use crate::domain::tax::{self, TaxRule};
@@ -36,38 +37,25 @@ pub struct PricedQuote {
     pub rule: TaxRule,
 }
 
-fn rounding_of(code: &str) -> Rounding {
-    match code {
-        "half_up" => Rounding::HalfUp,
-        "up" => Rounding::Up,
-        _ => Rounding::Down,
-    }
-}
+pub use crate::domain::price_book::unit_price_from_e4;
 
 pub fn rounding_code(rounding: Rounding) -> &'static str {
-    match rounding {
-        Rounding::Down => "down",
-        Rounding::HalfUp => "half_up",
-        Rounding::Up => "up",
-    }
+    rounding.code()
 }
 
-/// Ten-thousandths of the major unit, as the database keeps unit prices.
+/// Ten-thousandths of the major unit, as the database keeps unit prices. Prices come from the price
+/// book, which holds at most four decimals, so nothing is cut here.
 pub fn unit_price_e4(price: Decimal) -> i64 {
-    (price * Decimal::from(10_000)).trunc().try_into().unwrap_or(i64::MAX)
-}
-
-pub fn unit_price_from_e4(e4: i64) -> Decimal {
-    Decimal::new(e4, 4).normalize()
+    crate::domain::price_book::unit_price_to_e4(price).unwrap_or(i64::MAX)
 }
 
 /// The tax rule for a customer in `country` on `day`; none in force means no tax.
 pub async fn tax_rule(db: &impl ConnectionTrait, country: &str, day: NaiveDate) -> Result<TaxRule> {
     let rule = price_book::tax_rule_on(db, country, day).await.map_err(Error::internal)?;
-    Ok(rule.map_or(TaxRule { rate: Decimal::ZERO, rounding: Rounding::Down }, |r| TaxRule {
-        rate: Decimal::new(i64::from(r.rate_hundredths), 4),
-        rounding: rounding_of(&r.rounding),
-    }))
+    match rule {
+        Some(row) => tax_rule_from_row(&row),
+        None => Ok(TaxRule { rate: Decimal::ZERO, rounding: Rounding::Down }),
+    }
 }
 
 /// Prices `lines` in `currency` with the price book and tax rule of `day`.
@@ -81,16 +69,8 @@ pub async fn price(
     lines: &[OrderedLine],
     day: NaiveDate,
 ) -> Result<PricedQuote> {
-    let tiers: Vec<PriceTier> = price_book::tiers_on(db, currency.code(), day)
-        .await
-        .map_err(Error::internal)?
-        .iter()
-        .map(|row| PriceTier {
-            currency,
-            min_tokens: u32::try_from(row.min_tokens).unwrap_or(u32::MAX),
-            unit_price: unit_price_from_e4(row.unit_price_e4),
-        })
-        .collect();
+    let rows = price_book::tiers_on(db, currency.code(), day).await.map_err(Error::internal)?;
+    let tiers: Vec<PriceTier> = rows.iter().map(tier_from_row).collect::<Result<_>>()?;
     let mut priced = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         let unit_price = unit_price_for(&tiers, currency, line.tokens).ok_or_else(|| {

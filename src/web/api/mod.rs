@@ -2,6 +2,7 @@
 
 mod admin;
 mod admin_partners;
+mod admin_prices;
 mod auth;
 mod customers;
 mod partner_self;
@@ -25,6 +26,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(auth::routes());
     all.extend(admin::routes());
     all.extend(admin_partners::routes());
+    all.extend(admin_prices::routes());
     all.extend(partner_self::routes());
     all.extend(partners::routes());
     all.extend(customers::routes());

@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod admin_partners;
+mod admin_prices;
 mod customer_quote;
 mod directory;
 mod login;
@@ -16,6 +17,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(workspace::routes());
     all.extend(admin::routes());
     all.extend(admin_partners::routes());
+    all.extend(admin_prices::routes());
     all.extend(account::routes());
     all.extend(quote_request::routes());
     all.extend(customer_quote::routes());
