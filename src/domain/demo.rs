@@ -1,15 +1,23 @@
 //! Demo data for a first start: on an empty database in the development profile, an operator
-//! account (and, as the product grows, partners and their customers) so a newcomer can click through.
+//! account, a directory of fictional partners and one showcase partner with staff accounts, so a
+//! newcomer can click through both sides of the portal.
 
 use rand::Rng;
+use uuid::Uuid;
 
 use super::Portal;
 use super::accounts::{NewUser, create_user};
-use super::actor::Origin;
+use super::actor::{Origin, Role};
 use super::error::Result;
+use super::partners::demo::{seed_directory, seed_showcase};
 use crate::storage;
 
 pub const DEMO_ADMIN_EMAIL: &str = "admin@flexportal.example";
+pub const DEMO_PARTNER_ADMIN_EMAIL: &str = "admin@demo-tokyo.example";
+pub const DEMO_PARTNER_SALES_EMAIL: &str = "sales@demo-tokyo.example";
+/// Big enough for search, facets and pagination to look real; small enough to start in a blink.
+const DIRECTORY_PARTNERS: usize = 300;
+const DIRECTORY_SEED: u64 = 42;
 
 /// A login created for the demo, to be shown once.
 #[derive(Debug, Clone)]
@@ -19,8 +27,8 @@ pub struct DemoLogin {
     pub role: &'static str,
 }
 
-/// Creates the demo accounts when the database has no users; returns the logins made (none when
-/// the database was not empty).
+/// Creates the demo data when the database has no users; returns the logins made (none when the
+/// database was not empty).
 ///
 /// # Errors
 /// Database failures.
@@ -28,17 +36,38 @@ pub async fn seed_if_empty(portal: &Portal) -> Result<Vec<DemoLogin>> {
     if storage::users::count(portal.db.conn()).await.map_err(super::error::Error::internal)? > 0 {
         return Ok(Vec::new());
     }
+    // Partners first: they are skipped when present, so a start interrupted here can simply retry.
+    seed_directory(portal, DIRECTORY_PARTNERS, DIRECTORY_SEED, |_| {}).await?;
+    let showcase = seed_showcase(portal).await?;
+    let mut logins = Vec::new();
+    for (email, name, role, partner) in [
+        (DEMO_ADMIN_EMAIL, "Demo Operator", Role::Admin, None),
+        (DEMO_PARTNER_ADMIN_EMAIL, "デモ 管理者", Role::PartnerAdmin, Some(showcase.id)),
+        (DEMO_PARTNER_SALES_EMAIL, "デモ 営業", Role::PartnerSales, Some(showcase.id)),
+    ] {
+        logins.push(create_login(portal, email, name, role, partner).await?);
+    }
+    Ok(logins)
+}
+
+async fn create_login(
+    portal: &Portal,
+    email: &str,
+    display_name: &str,
+    role: Role,
+    partner_id: Option<Uuid>,
+) -> Result<DemoLogin> {
     let password = random_password();
     let input = NewUser {
-        email: DEMO_ADMIN_EMAIL.into(),
-        display_name: "Demo Operator".into(),
-        role: "admin".into(),
-        partner_id: None,
+        email: email.into(),
+        display_name: display_name.into(),
+        role: role.as_str().into(),
+        partner_id,
         password: password.clone(),
         locale: Some("ja".into()),
     };
     create_user(portal, None, &Origin::default(), input).await?;
-    Ok(vec![DemoLogin { email: DEMO_ADMIN_EMAIL.into(), password, role: "admin" }])
+    Ok(DemoLogin { email: email.into(), password, role: role.as_str() })
 }
 
 fn random_password() -> String {

@@ -1,6 +1,6 @@
 //! Queries over partners and the directory version counter.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -14,6 +14,17 @@ pub use partner::Model as PartnerRow;
 
 pub async fn insert(db: &impl ConnectionTrait, row: PartnerRow) -> Result<PartnerRow, DbErr> {
     partner::ActiveModel::from(row).insert(db).await
+}
+
+/// Inserts many partners in one statement, skipping any whose id, slug or CSN is already taken;
+/// returns how many landed. Keep batches under 1,000 rows: SQLite binds at most 32,766 values.
+pub async fn insert_many_new(db: &impl ConnectionTrait, rows: Vec<PartnerRow>) -> Result<u64, DbErr> {
+    let models = rows.into_iter().map(partner::ActiveModel::from);
+    // No conflict target: both SQLite and PostgreSQL then skip a row that breaks any unique constraint.
+    Partners::insert_many(models)
+        .on_conflict(OnConflict::new().do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await
 }
 
 /// Replaces every column of an existing partner.
@@ -57,6 +68,18 @@ pub async fn find_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Optio
 
 pub async fn find_by_csn(db: &impl ConnectionTrait, csn: &str) -> Result<Option<PartnerRow>, DbErr> {
     Partners::find().filter(partner::Column::Csn.eq(csn)).one(db).await
+}
+
+/// The partners holding any of `csns` or any of `slugs`.
+pub async fn find_by_csns_or_slugs(
+    db: &impl ConnectionTrait,
+    csns: &[String],
+    slugs: &[String],
+) -> Result<Vec<PartnerRow>, DbErr> {
+    let held = Condition::any()
+        .add(partner::Column::Csn.is_in(csns.iter().map(String::as_str)))
+        .add(partner::Column::Slug.is_in(slugs.iter().map(String::as_str)));
+    Partners::find().filter(held).all(db).await
 }
 
 /// Every published partner: the source of the search read model.

@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 
 use crate::common::{Options, fresh_config};
 
-fn flexportal(config: &flexportal::config::Config) -> Command {
+pub(crate) fn flexportal(config: &flexportal::config::Config) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_flexportal"));
     command
         .env("FLEXPORTAL_PROFILE", "test")

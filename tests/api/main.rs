@@ -3,19 +3,20 @@
 //! Set `FLEXPORTAL_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test` to run them all on
 //! PostgreSQL (a new database per test, dropped afterwards).
 
-#[path = "../common/mod.rs"]
-mod common;
-
-mod helpers;
-
 mod access_control;
 mod accounts;
 mod cli;
+#[path = "../common/mod.rs"]
+mod common;
 mod csrf;
 mod customer_pages;
+mod demo_directory;
 mod directory;
 mod health;
+mod helpers;
 mod partner_admin;
+mod partner_import;
+mod partner_import_concurrency;
 mod price_book;
 mod price_book_in_force;
 mod price_book_pages;

@@ -18,7 +18,7 @@ fn require_admin(actor: &Actor) -> Result<()> {
     if actor.is_admin() { Ok(()) } else { Err(Error::Forbidden) }
 }
 
-fn row_from(
+pub(crate) fn row_from(
     id: Uuid,
     valid: ValidPartner,
     created_at: chrono::DateTime<chrono::Utc>,

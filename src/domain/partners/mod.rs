@@ -1,12 +1,16 @@
 //! The partner directory: reseller profiles with tier and Flex agreement, their validation, the
-//! operator's and partner admins' use cases, and the in-memory search read model.
+//! operator's and partner admins' use cases, CSV import, demo directories, and the in-memory
+//! search read model.
 
+pub mod demo;
 mod directory;
+pub mod import;
 mod manage;
 mod profile;
 pub mod search_index;
 
 pub use directory::{Directory, spawn_refresher};
+pub use import::{ImportReport, RejectedRow, import_csv};
 pub use manage::{
     create_partner, create_partner_user, get_partner, list_partners, list_staff, own_partner,
     update_own_profile, update_partner,
