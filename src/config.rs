@@ -32,6 +32,16 @@ impl Profile {
     }
 }
 
+/// How outgoing mail leaves the portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransportKind {
+    /// Each message becomes an `.eml` file under `<data_dir>/mail/` (development).
+    File,
+    /// Sent through the server named by `mail_smtp_url`.
+    Smtp,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct Config {
     #[serde(skip_deserializing, default = "default_profile")]
@@ -64,6 +74,17 @@ pub struct Config {
     pub fake_now: Option<DateTime<Utc>>,
     #[serde(default)]
     pub secret_key: Option<String>,
+    pub mail_transport: MailTransportKind,
+    /// The sender of every message, e.g. `Flex Partner Portal <no-reply@flexportal.example>`.
+    pub mail_from: String,
+    /// `smtps://user@host:465` (implicit TLS), `smtp://host:587?tls=required` (STARTTLS) or
+    /// `smtp://localhost:25` (no TLS, for a relay on the same machine).
+    pub mail_smtp_url: String,
+    /// A secret: only ever set through `FLEXPORTAL_MAIL_SMTP_PASSWORD`.
+    #[serde(default)]
+    pub mail_smtp_password: Option<String>,
+    /// How often the background jobs (quote expiry, mail delivery) run; 0 turns the runner off.
+    pub jobs_interval_seconds: u64,
 }
 
 fn default_profile() -> Profile {
@@ -92,10 +113,13 @@ impl Config {
             Ok("development") | Err(_) => Profile::Development,
             Ok(other) => return Err(ConfigError::Invalid(format!("unknown profile {other:?}"))),
         };
-        Self::from_figment(profile, Env::prefixed("FLEXPORTAL_").split("__"))
+        // Global, so that a variable also beats the profile's own section of default.toml (a
+        // default-profile provider would lose to `[production] address = "0.0.0.0"`).
+        Self::from_figment(profile, Env::prefixed("FLEXPORTAL_").split("__").global())
     }
 
     /// The configuration for a profile with explicit overrides instead of the environment (tests).
+    /// Overrides beat the profile's section only when they are global (`Serialized::globals`).
     ///
     /// # Errors
     /// As [`Config::load`].

@@ -6,6 +6,7 @@
 pub mod config;
 pub mod documents;
 pub mod domain;
+pub mod jobs;
 pub mod mail;
 pub mod storage;
 pub mod web;
@@ -112,5 +113,42 @@ pub fn rocket(portal: Portal) -> Rocket<Build> {
             }
         })
     });
-    web::mount(rocket::custom(figment).manage(portal), &static_dir, hsts).attach(refresher)
+    web::mount(rocket::custom(figment).manage(portal), &static_dir, hsts)
+        .attach(refresher)
+        .attach(jobs_fairing())
+        .attach(jobs_runner())
+}
+
+/// Builds the mailer at ignition, so that bad mail settings stop the server before it listens.
+fn jobs_fairing() -> rocket::fairing::AdHoc {
+    rocket::fairing::AdHoc::try_on_ignite("mail and background jobs", |rocket| {
+        Box::pin(async move {
+            match rocket.state::<Portal>().map(jobs::Jobs::new) {
+                Some(Ok(jobs)) => Ok(rocket.manage(jobs)),
+                Some(Err(e)) => {
+                    tracing::error!(error = %e, "mail settings are invalid");
+                    Err(rocket)
+                }
+                None => Err(rocket),
+            }
+        })
+    })
+}
+
+fn jobs_runner() -> rocket::fairing::AdHoc {
+    rocket::fairing::AdHoc::on_liftoff("background jobs runner", |rocket| {
+        Box::pin(async move {
+            let (Some(portal), Some(jobs)) = (rocket.state::<Portal>(), rocket.state::<jobs::Jobs>()) else {
+                return;
+            };
+            match portal.config.jobs_interval_seconds {
+                0 => tracing::info!("background jobs are off (jobs_interval_seconds = 0)"),
+                seconds => jobs::spawn_runner(
+                    jobs.clone(),
+                    std::time::Duration::from_secs(seconds),
+                    rocket.shutdown(),
+                ),
+            }
+        })
+    })
 }

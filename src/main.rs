@@ -31,6 +31,8 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Run the expiry and outbox jobs once, print what they did, and exit.
+    Sweep,
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -154,6 +156,11 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 }
                 Err(e) => Err(describe(e)),
             }
+        }
+        Command::Sweep => {
+            let report = flexportal::jobs::run_once(&portal).await.map_err(|e| e.to_string())?;
+            println!("{report}");
+            if report.errors.is_empty() { Ok(ExitCode::SUCCESS) } else { Err(report.errors.join("; ")) }
         }
         Command::Serve => {
             let logins = flexportal::seed_demo(&portal).await.map_err(|e| e.to_string())?;

@@ -1,11 +1,69 @@
 //! Outgoing mail: messages are written to the outbox in the same transaction as the change that
 //! causes them, and delivered later by a job with retries (see `jobs`).
 
-use chrono::{DateTime, Utc};
+pub mod transport;
+
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 use uuid::Uuid;
 
 use crate::storage::outbox::{self, OutboxRow};
+
+pub use transport::{MailConfigError, Mailer, SendError, Transport};
+
+/// After this many failed attempts a message is given up on (about two days after it was queued).
+pub const MAX_ATTEMPTS: i32 = 8;
+
+/// How long to wait before the next attempt after `attempts` failures, or `None` once delivery
+/// should stop. The first retries come quickly (a relay restarting), later ones slowly (an outage).
+pub fn retry_delay(attempts: i32) -> Option<Duration> {
+    match attempts {
+        i32::MIN..=0 => Some(Duration::zero()),
+        1 => Some(Duration::minutes(1)),
+        2 => Some(Duration::minutes(5)),
+        3 => Some(Duration::minutes(30)),
+        4 => Some(Duration::hours(2)),
+        n if n < MAX_ATTEMPTS => Some(Duration::hours(12)),
+        _ => None,
+    }
+}
+
+/// Where a queued message stands, as the operator sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryStatus {
+    /// Waiting for its first attempt.
+    Pending,
+    /// An attempt failed; another is scheduled.
+    Retrying,
+    /// Handed to the transport.
+    Sent,
+    /// Given up on: too many attempts, or a message that can never be sent (e.g. a bad address).
+    Failed,
+}
+
+impl DeliveryStatus {
+    pub fn of(row: &OutboxRow) -> Self {
+        if row.sent_at.is_some() {
+            DeliveryStatus::Sent
+        } else if row.next_attempt_at >= outbox::gave_up_at() {
+            DeliveryStatus::Failed
+        } else if row.last_error.is_some() {
+            DeliveryStatus::Retrying
+        } else {
+            DeliveryStatus::Pending
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Retrying => "retrying",
+            DeliveryStatus::Sent => "sent",
+            DeliveryStatus::Failed => "failed",
+        }
+    }
+}
 
 /// A plain-text message to send.
 #[derive(Debug, Clone)]
@@ -41,4 +99,15 @@ pub async fn enqueue(db: &impl ConnectionTrait, message: Message, now: DateTime<
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_from_a_minute_to_twelve_hours_then_stop_after_eight_attempts() {
+        let minutes: Vec<_> = (1..=8).map(|n| retry_delay(n).map(|d| d.num_minutes())).collect();
+        assert_eq!(minutes, [Some(1), Some(5), Some(30), Some(120), Some(720), Some(720), Some(720), None]);
+    }
 }

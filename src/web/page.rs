@@ -10,6 +10,8 @@ use super::auth::{self, Carrier};
 use super::client::request_id;
 use super::csrf::CsrfToken;
 use super::i18n::{Lang, lang_of};
+use super::pages::outbox_available;
+use crate::domain::Portal;
 use crate::domain::actor::Actor;
 
 #[derive(Debug, Clone, Serialize)]
@@ -39,6 +41,8 @@ pub struct Page {
     pub csrf: String,
     pub path: String,
     pub request_id: String,
+    /// Whether the nav links the operator's outbox page (an admin, outside production).
+    pub show_outbox: bool,
 }
 
 #[rocket::async_trait]
@@ -54,7 +58,10 @@ impl<'r> FromRequest<'r> for Page {
             Outcome::Success(token) => token.0,
             _ => return Outcome::Error((Status::InternalServerError, ())),
         };
+        let show_outbox = user.as_ref().is_some_and(|u| u.is_admin)
+            && req.rocket().state::<Portal>().is_some_and(|p| outbox_available(p.config.profile));
         Outcome::Success(Page {
+            show_outbox,
             lang: lang_of(req),
             user,
             csrf,
@@ -77,6 +84,7 @@ impl Page {
         context.insert("csrf".into(), self.csrf.clone().into());
         context.insert("path".into(), self.path.clone().into());
         context.insert("request_id".into(), self.request_id.clone().into());
+        context.insert("show_outbox".into(), self.show_outbox.into());
         context.insert("user".into(), serde_json::to_value(&self.user).unwrap_or_default());
         Template::render(template, serde_json::Value::Object(context))
     }

@@ -88,7 +88,7 @@ pub async fn fresh_config(options: &Options) -> (Config, TestDb) {
         overrides[*key] = value.clone();
     }
     let config =
-        Config::for_profile(options.profile.unwrap_or(Profile::Test), Serialized::defaults(overrides))
+        Config::for_profile(options.profile.unwrap_or(Profile::Test), Serialized::globals(overrides))
             .unwrap();
     (config, db)
 }

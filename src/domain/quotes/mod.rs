@@ -20,7 +20,7 @@ pub use respond::{
     AcceptInput, PublicQuote, accept_on_behalf, accept_public, decline_public, public_pdf, public_quote,
     withdraw_quote,
 };
-pub use send::{SentQuote, expire_due, send_quote};
+pub use send::{SentQuote, expire_due, expire_due_at, send_quote};
 pub use view::{QuoteView, get_quote, list_quotes, quote_pdf};
 
 use chrono::{DateTime, Utc};

@@ -266,8 +266,16 @@ fn quote_mail(
 /// # Errors
 /// Database failures.
 pub async fn expire_due(portal: &Portal) -> Result<u64> {
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    let count = store::expire_due(&*tx, portal.clock.now()).await.map_err(Error::internal)?;
+    expire_due_at(&portal.db, portal.clock.now()).await
+}
+
+/// [`expire_due`] for a background task, which holds the database and the clock but not the portal.
+///
+/// # Errors
+/// Database failures.
+pub async fn expire_due_at(db: &storage::Db, now: DateTime<Utc>) -> Result<u64> {
+    let tx = db.write().await.map_err(Error::internal)?;
+    let count = store::expire_due(&*tx, now).await.map_err(Error::internal)?;
     tx.commit().await.map_err(Error::internal)?;
     Ok(count)
 }

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod admin_outbox;
 mod admin_partners;
 mod admin_prices;
 mod customer_quote;
@@ -18,10 +19,12 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(admin::routes());
     all.extend(admin_partners::routes());
     all.extend(admin_prices::routes());
+    all.extend(admin_outbox::routes());
     all.extend(account::routes());
     all.extend(quote_request::routes());
     all.extend(customer_quote::routes());
     all
 }
 
+pub use admin_outbox::available as outbox_available;
 pub use login::login_page_for;
