@@ -26,3 +26,4 @@ mod price_book_pages;
 mod quotes;
 mod tenancy;
 mod tokens;
+mod workspace_pages;

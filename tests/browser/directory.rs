@@ -78,12 +78,19 @@ fn a_visitor_finds_an_osaka_partner_that_speaks_english_and_sees_the_quote_butto
     browser.click("#region option[value='JP-27']").unwrap();
     browser.click("#language option[value='en']").unwrap();
     browser.click("#search-submit").unwrap();
+    // The home page is a search page too: wait for the results of this search, not the old count.
+    crate::harness::wait_until("the search results", std::time::Duration::from_secs(10), || {
+        browser.current_url().is_ok_and(|url| url.contains("region=JP-27"))
+    });
     assert_eq!(browser.text("#result-count").unwrap(), "Partners found: 1");
     let names = browser.text(".results").unwrap();
     assert!(names.contains("Osaka English KK") && !names.contains("Nihongo") && !names.contains("Tokyo"));
     browser.screenshot(&screenshot_dir().join("search-osaka-en.png")).unwrap();
 
     browser.click(".partner-card h2 a").unwrap();
+    crate::harness::wait_until("the partner page", std::time::Duration::from_secs(10), || {
+        browser.current_url().is_ok_and(|url| url.ends_with("/partners/osaka-en"))
+    });
     assert_eq!(browser.text("h1").unwrap(), "Osaka English KK");
     assert_eq!(browser.text("#request-quote").unwrap(), "Request a quote");
     browser.screenshot(&screenshot_dir().join("partner-osaka-en.png")).unwrap();

@@ -123,7 +123,8 @@ fn parse_valid_days(value: &serde_json::Value) -> Result<i32, FieldError> {
     }
 }
 
-pub(super) fn default_currency(customer: &CustomerRow) -> Currency {
+/// The currency a new quote is written in unless the reseller picks one.
+pub fn default_currency(customer: &CustomerRow) -> Currency {
     if customer.country == "JP" { Currency::Jpy } else { Currency::Usd }
 }
 

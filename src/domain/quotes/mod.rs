@@ -14,8 +14,10 @@ mod respond;
 mod send;
 mod view;
 
-pub use document::{Verification, render_pdf, verify};
-pub use draft::{LineInput, QuoteInput, create_quote, revise_quote, update_draft};
+pub use document::{Verification, last_valid_day, render_pdf, verify};
+pub use draft::{
+    DEFAULT_VALID_DAYS, LineInput, QuoteInput, create_quote, default_currency, revise_quote, update_draft,
+};
 pub use respond::{
     AcceptInput, PublicQuote, accept_on_behalf, accept_public, decline_public, public_pdf, public_quote,
     withdraw_quote,

@@ -1,0 +1,210 @@
+//! The customer book (`/app/customers`): search and pages, a new customer, and one customer's
+//! details with its quotes.
+
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::{State, get, post, routes};
+use rocket_dyn_templates::Template;
+use uuid::Uuid;
+
+use super::quotes::quote_rows;
+use super::view::{FormReply, errors_by_field, local_time, notice, pager_params, time_zone};
+use crate::domain::actor::{Actor, Origin};
+use crate::domain::customers::{self, CustomerInput};
+use crate::domain::error::{Error, FieldError};
+use crate::domain::region::Country;
+use crate::domain::{Portal, quotes};
+use crate::storage::customers::CustomerRow;
+use crate::web::auth::PartnerStaff;
+use crate::web::csrf::Protected;
+use crate::web::error::WebError;
+use crate::web::page::Page;
+use crate::web::pagination::{PageQuery, Pager};
+
+/// The languages documents are issued in.
+const DOCUMENT_LANGUAGES: [&str; 2] = ["ja", "en"];
+/// How many of a customer's quotes its page lists (newest first).
+const QUOTES_SHOWN: u64 = 50;
+
+#[derive(Debug, FromForm)]
+struct CustomerForm {
+    #[field(default = String::new())]
+    company_name: String,
+    #[field(default = String::new())]
+    contact_name: String,
+    #[field(default = String::new())]
+    email: String,
+    #[field(default = String::new())]
+    phone: String,
+    #[field(default = String::new())]
+    postal_code: String,
+    #[field(default = String::new())]
+    address: String,
+    #[field(default = String::new())]
+    country: String,
+    #[field(default = String::new())]
+    language: String,
+    #[field(default = String::new())]
+    time_zone: String,
+    #[field(default = String::new())]
+    purchaser_autodesk_id: String,
+}
+
+impl CustomerForm {
+    fn into_input(self) -> CustomerInput {
+        CustomerInput {
+            company_name: self.company_name,
+            contact_name: self.contact_name,
+            email: self.email,
+            phone: self.phone,
+            postal_code: self.postal_code,
+            address: self.address,
+            country: self.country,
+            language: self.language,
+            time_zone: self.time_zone,
+            purchaser_autodesk_id: self.purchaser_autodesk_id,
+        }
+    }
+}
+
+fn form_view(input: &CustomerInput) -> serde_json::Value {
+    serde_json::json!({
+        "company_name": input.company_name, "contact_name": input.contact_name, "email": input.email,
+        "phone": input.phone, "postal_code": input.postal_code, "address": input.address,
+        "country": input.country, "language": input.language, "time_zone": input.time_zone,
+        "purchaser_autodesk_id": input.purchaser_autodesk_id,
+    })
+}
+
+fn row_view(row: &CustomerRow) -> serde_json::Value {
+    serde_json::json!({
+        "id": row.id, "company_name": row.company_name, "contact_name": row.contact_name, "email": row.email,
+        "language": row.language, "time_zone": row.time_zone,
+        "updated": local_time(row.updated_at, time_zone(&row.time_zone)),
+    })
+}
+
+fn choices(page: &Page) -> serde_json::Value {
+    let l = page.lang.code();
+    serde_json::json!({
+        "countries": Country::iter().map(|c| serde_json::json!({"code": c.code(), "name": c.name(l)})).collect::<Vec<_>>(),
+        "languages": DOCUMENT_LANGUAGES,
+    })
+}
+
+#[get("/app/customers?<q>&<paging..>")]
+async fn list(
+    portal: &State<Portal>,
+    page: Page,
+    staff: PartnerStaff,
+    q: Option<&str>,
+    paging: PageQuery,
+) -> Result<Template, WebError> {
+    let paging = paging.clamped();
+    let q = q.map(str::trim).filter(|q| !q.is_empty());
+    let (rows, total) = customers::list_customers(portal, &staff.0, q, paging.page, paging.per_page).await?;
+    Ok(page.render(
+        "app/customers",
+        serde_json::json!({
+            "customers": rows.iter().map(row_view).collect::<Vec<_>>(), "q": q.unwrap_or(""),
+            "pager": Pager::new(paging, total), "pager_params": pager_params(&[("q", q)]),
+        }),
+    ))
+}
+
+/// The customer page: its form (with any errors) and, once it exists, its quotes.
+async fn customer_page(
+    portal: &Portal,
+    page: &Page,
+    actor: &Actor,
+    row: Option<&CustomerRow>,
+    input: &CustomerInput,
+    errors: &[FieldError],
+    notice: Option<String>,
+) -> Result<Template, WebError> {
+    let quotes = match row {
+        Some(row) => {
+            let (views, _) = quotes::list_quotes(portal, actor, None, Some(row.id), 1, QUOTES_SHOWN).await?;
+            quote_rows(&views, time_zone(&row.time_zone))
+        }
+        None => Vec::new(),
+    };
+    Ok(page.render(
+        "app/customer",
+        serde_json::json!({
+            "record": row.map(row_view), "form": form_view(input), "choices": choices(page), "notice": notice,
+            "errors": errors_by_field(errors, page.lang, str::to_owned), "quotes": quotes,
+        }),
+    ))
+}
+
+#[get("/app/customers/new")]
+async fn new(portal: &State<Portal>, page: Page, staff: PartnerStaff) -> Result<Template, WebError> {
+    let input = CustomerInput {
+        country: "JP".into(),
+        language: page.lang.code().into(),
+        time_zone: "Asia/Tokyo".into(),
+        ..CustomerInput::default()
+    };
+    customer_page(portal, &page, &staff.0, None, &input, &[], None).await
+}
+
+#[post("/app/customers", data = "<form>")]
+async fn create(
+    portal: &State<Portal>,
+    page: Page,
+    staff: PartnerStaff,
+    origin: Origin,
+    form: Protected<CustomerForm>,
+) -> Result<FormReply, WebError> {
+    let input = form.0.into_input();
+    match customers::create_customer(portal, &staff.0, &origin, &input).await {
+        Ok(row) => Ok(FormReply::Done(Redirect::to(format!("/app/customers/{}?done=created", row.id)))),
+        Err(Error::Validation(errors)) => {
+            let template = customer_page(portal, &page, &staff.0, None, &input, &errors, None).await?;
+            Ok(FormReply::Again((Status::UnprocessableEntity, template)))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[get("/app/customers/<id>?<done>")]
+async fn edit(
+    portal: &State<Portal>,
+    page: Page,
+    staff: PartnerStaff,
+    id: Uuid,
+    done: Option<&str>,
+) -> Result<Template, WebError> {
+    let row = customers::get_customer(portal, &staff.0, id).await?;
+    let notice = notice(&page, "customers", done, &["created", "saved"]);
+    customer_page(portal, &page, &staff.0, Some(&row), &CustomerInput::from_row(&row), &[], notice).await
+}
+
+#[post("/app/customers/<id>", data = "<form>")]
+async fn update(
+    portal: &State<Portal>,
+    page: Page,
+    staff: PartnerStaff,
+    origin: Origin,
+    id: Uuid,
+    form: Protected<CustomerForm>,
+) -> Result<FormReply, WebError> {
+    let input = form.0.into_input();
+    let submitted = input.clone();
+    match customers::update_customer(portal, &staff.0, &origin, id, move |current| *current = submitted).await
+    {
+        Ok(row) => Ok(FormReply::Done(Redirect::to(format!("/app/customers/{}?done=saved", row.id)))),
+        Err(Error::Validation(errors)) => {
+            let row = customers::get_customer(portal, &staff.0, id).await?;
+            let template = customer_page(portal, &page, &staff.0, Some(&row), &input, &errors, None).await?;
+            Ok(FormReply::Again((Status::UnprocessableEntity, template)))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub fn routes() -> Vec<rocket::Route> {
+    routes![list, new, create, edit, update]
+}
