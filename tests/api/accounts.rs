@@ -233,3 +233,18 @@ async fn partner_staff_cannot_use_operator_endpoints() {
     let response = app.get_with_token("/admin/users", &token).await;
     assert_eq!(response.status(), Status::Forbidden);
 }
+
+#[rocket::async_test]
+async fn lists_page_with_page_alone_and_refuse_a_malformed_page() {
+    let app = spawn_app().await;
+    app.user("ops@example.com", "admin").await;
+    let token = app.token("ops@example.com").await;
+    let body: serde_json::Value =
+        app.get_with_token("/api/v1/admin/audit?page=2&per_page=1", &token).await.into_json().await.unwrap();
+    assert_eq!((body["page"].as_u64(), body["per_page"].as_u64()), (Some(2), Some(1)));
+    let body: serde_json::Value =
+        app.get_with_token("/api/v1/admin/audit?page=2", &token).await.into_json().await.unwrap();
+    assert_eq!((body["page"].as_u64(), body["per_page"].as_u64()), (Some(2), Some(20)));
+    let response = app.get_with_token("/api/v1/admin/audit?page=abc", &token).await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+}

@@ -540,9 +540,15 @@ async fn the_honeypot_field_makes_a_request_vanish_quietly() {
     assert_eq!(stored.1, 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn fifty_concurrent_sends_get_fifty_consecutive_numbers() {
-    let (portal, _db) = crate::common::fresh_portal(&Options::default()).await;
+/// A portal shared by concurrent tasks, with a partner's sales actor and one of its customers.
+async fn concurrent_fixture() -> (
+    Arc<flexportal::domain::Portal>,
+    crate::common::TestDb,
+    flexportal::domain::actor::Actor,
+    flexportal::domain::actor::Origin,
+    uuid::Uuid,
+) {
+    let (portal, db) = crate::common::fresh_portal(&Options::default()).await;
     let portal = Arc::new(portal);
     let row = partner("exmp").create(&portal).await;
     make_user(&portal, "sales@exmp.example", "partner_sales", Some(row.id)).await;
@@ -568,10 +574,16 @@ async fn fifty_concurrent_sends_get_fifty_consecutive_numbers() {
     };
     let customer =
         flexportal::domain::customers::create_customer(&portal, &actor, &origin, &input).await.unwrap();
+    (portal, db, actor, origin, customer.id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_sends_get_fifty_consecutive_numbers() {
+    let (portal, _db, actor, origin, customer_id) = concurrent_fixture().await;
     let mut ids = Vec::new();
     for _ in 0..50 {
         let quote = flexportal::domain::quotes::QuoteInput {
-            customer_id: Some(customer.id),
+            customer_id: Some(customer_id),
             lines: vec![flexportal::domain::quotes::LineInput { tokens: json!(100), discount_percent: None }],
             ..Default::default()
         };
@@ -600,34 +612,9 @@ async fn fifty_concurrent_sends_get_fifty_consecutive_numbers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_concurrent_accepts_make_one_acceptance() {
-    let (portal, _db) = crate::common::fresh_portal(&Options::default()).await;
-    let portal = Arc::new(portal);
-    let row = partner("exmp").create(&portal).await;
-    make_user(&portal, "sales@exmp.example", "partner_sales", Some(row.id)).await;
-    let user = flexportal::storage::users::find_by_email(portal.db.conn(), "sales@exmp.example")
-        .await
-        .unwrap()
-        .unwrap();
-    let actor = flexportal::domain::actor::Actor {
-        user_id: user.id,
-        email: user.email,
-        display_name: user.display_name,
-        role: flexportal::domain::actor::Role::PartnerSales,
-        partner_id: Some(row.id),
-        session_id: uuid::Uuid::new_v4(),
-    };
-    let origin = flexportal::domain::actor::Origin::default();
-    let input = flexportal::domain::customers::CustomerInput {
-        company_name: "C".into(),
-        contact_name: "N".into(),
-        email: "n@c.example".into(),
-        purchaser_autodesk_id: "n@c.example".into(),
-        ..Default::default()
-    };
-    let customer =
-        flexportal::domain::customers::create_customer(&portal, &actor, &origin, &input).await.unwrap();
+    let (portal, _db, actor, origin, customer_id) = concurrent_fixture().await;
     let quote = flexportal::domain::quotes::QuoteInput {
-        customer_id: Some(customer.id),
+        customer_id: Some(customer_id),
         lines: vec![flexportal::domain::quotes::LineInput { tokens: json!(100), discount_percent: None }],
         ..Default::default()
     };

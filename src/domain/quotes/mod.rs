@@ -12,6 +12,7 @@ mod link;
 mod pricing;
 mod respond;
 mod send;
+mod terms;
 mod view;
 
 pub use document::{Verification, last_valid_day, render_pdf, verify};

@@ -10,9 +10,10 @@ use uuid::Uuid;
 
 use super::QuoteStatus;
 use super::document::{QuoteDocumentData, format_date, last_valid_day, render_pdf};
-use super::draft::{LineInput, QuoteInput, parse_terms, store_pricing};
+use super::draft::store_pricing;
 use super::link;
 use super::pricing::{self, OrderedLine};
+use super::terms::{LineInput, QuoteInput, parse_terms};
 use super::view::public_url;
 use crate::domain::Portal;
 use crate::domain::actor::{Actor, Origin};

@@ -63,9 +63,9 @@ struct CreateUser {
 async fn list_users(
     portal: &State<Portal>,
     admin: Admin,
-    paging: Option<PageQuery>,
+    paging: PageQuery,
 ) -> Result<Json<Paginated<UserView>>, WebError> {
-    let paging = paging.unwrap_or_default().clamped();
+    let paging = paging.clamped();
     let (rows, total) = accounts::list_users(portal, &admin.0, paging.page, paging.per_page).await?;
     Ok(Json(Paginated {
         items: rows.into_iter().map(UserView::from).collect(),
@@ -132,9 +132,9 @@ impl From<AuditRow> for AuditView {
 async fn list_audit(
     portal: &State<Portal>,
     admin: Admin,
-    paging: Option<PageQuery>,
+    paging: PageQuery,
 ) -> Result<Json<Paginated<AuditView>>, WebError> {
-    let paging = paging.unwrap_or_default().clamped();
+    let paging = paging.clamped();
     let (rows, total) = audit::list(portal.db.conn(), &admin.0, paging.page, paging.per_page).await?;
     Ok(Json(Paginated {
         items: rows.into_iter().map(AuditView::from).collect(),

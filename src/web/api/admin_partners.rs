@@ -22,9 +22,9 @@ async fn list(
     portal: &State<Portal>,
     admin: Admin,
     q: Option<&str>,
-    paging: Option<PageQuery>,
+    paging: PageQuery,
 ) -> Result<Json<Paginated<PartnerRecord>>, WebError> {
-    let paging = paging.unwrap_or_default().clamped();
+    let paging = paging.clamped();
     let (rows, total) = partners::list_partners(portal, &admin.0, q, paging.page, paging.per_page).await?;
     let today = portal.today();
     let items = rows.iter().map(|row| PartnerRecord::of(row, today)).collect();

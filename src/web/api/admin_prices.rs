@@ -156,7 +156,7 @@ async fn list_tiers(
     admin: Admin,
     currency: Option<&str>,
     on: Option<&str>,
-    paging: Option<PageQuery>,
+    paging: PageQuery,
 ) -> Result<Json<Paginated<TierView>>, WebError> {
     let mut errors = FieldErrors::new();
     let currency = currency.and_then(|c| errors.check(Currency::parse("currency", c)));
@@ -164,7 +164,7 @@ async fn list_tiers(
     errors.into_result()?;
     let records = price_book::list_tiers(portal, &admin.0, TierFilter { currency, on }).await?;
     let views = records.iter().map(TierView::from).collect();
-    Ok(Json(page_of(views, paging.unwrap_or_default().clamped())))
+    Ok(Json(page_of(views, paging.clamped())))
 }
 
 #[post("/admin/price-book", data = "<body>")]
@@ -212,7 +212,7 @@ async fn list_tax_rules(
     admin: Admin,
     country: Option<&str>,
     on: Option<&str>,
-    paging: Option<PageQuery>,
+    paging: PageQuery,
 ) -> Result<Json<Paginated<TaxRuleView>>, WebError> {
     let mut errors = FieldErrors::new();
     let country = country.and_then(|c| errors.check(Country::parse("country", c)));
@@ -220,7 +220,7 @@ async fn list_tax_rules(
     errors.into_result()?;
     let records = price_book::list_tax_rules(portal, &admin.0, TaxRuleFilter { country, on }).await?;
     let views = records.iter().map(TaxRuleView::from).collect();
-    Ok(Json(page_of(views, paging.unwrap_or_default().clamped())))
+    Ok(Json(page_of(views, paging.clamped())))
 }
 
 #[post("/admin/tax-rules", data = "<body>")]

@@ -99,9 +99,9 @@ async fn list(
     portal: &State<Portal>,
     staff: PartnerStaff,
     q: Option<&str>,
-    paging: Option<PageQuery>,
+    paging: PageQuery,
 ) -> Result<Json<Paginated<CustomerView>>, WebError> {
-    let paging = paging.unwrap_or_default().clamped();
+    let paging = paging.clamped();
     let (rows, total) = customers::list_customers(portal, &staff.0, q, paging.page, paging.per_page).await?;
     Ok(Json(Paginated {
         items: rows.into_iter().map(CustomerView::from).collect(),

@@ -111,9 +111,9 @@ async fn inbox(
     portal: &State<Portal>,
     staff: PartnerStaff,
     status: Option<&str>,
-    paging: Option<PageQuery>,
+    paging: PageQuery,
 ) -> Result<Json<Paginated<InboxItem>>, WebError> {
-    let paging = paging.unwrap_or_default().clamped();
+    let paging = paging.clamped();
     let (rows, total) = quote_requests::inbox(portal, &staff.0, status, paging.page, paging.per_page).await?;
     Ok(Json(Paginated {
         items: rows.into_iter().map(item).collect(),

@@ -83,9 +83,9 @@ async fn list(
     staff: PartnerStaff,
     status: Option<&str>,
     customer: Option<Uuid>,
-    paging: Option<PageQuery>,
+    paging: PageQuery,
 ) -> Result<Json<Paginated<QuoteView>>, WebError> {
-    let paging = paging.unwrap_or_default().clamped();
+    let paging = paging.clamped();
     let (items, total) =
         quotes::list_quotes(portal, &staff.0, status, customer, paging.page, paging.per_page).await?;
     Ok(Json(Paginated { items, total, page: paging.page, per_page: paging.per_page }))

@@ -70,9 +70,9 @@ async fn users(
     portal: &State<Portal>,
     page: Page,
     admin: Admin,
-    paging: Option<PageQuery>,
+    paging: PageQuery,
 ) -> Result<Template, WebError> {
-    let paging = paging.unwrap_or_default().clamped();
+    let paging = paging.clamped();
     users_page(portal, &page, &admin, paging, &<UserForm as Default>::default(), serde_json::json!({}), None)
         .await
 }
@@ -133,9 +133,9 @@ async fn audit_log(
     portal: &State<Portal>,
     page: Page,
     admin: Admin,
-    paging: Option<PageQuery>,
+    paging: PageQuery,
 ) -> Result<Template, WebError> {
-    let paging = paging.unwrap_or_default().clamped();
+    let paging = paging.clamped();
     let (rows, total) = audit::list(portal.db.conn(), &admin.0, paging.page, paging.per_page).await?;
     let entries: Vec<_> = rows
         .iter()

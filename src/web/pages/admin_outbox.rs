@@ -42,12 +42,12 @@ async fn list(
     portal: &State<Portal>,
     page: Page,
     _admin: Admin,
-    paging: Option<PageQuery>,
+    paging: PageQuery,
 ) -> Result<Template, WebError> {
     if !available(portal.config.profile) {
         return Err(Error::NotFound.into());
     }
-    let paging = paging.unwrap_or_default().clamped();
+    let paging = paging.clamped();
     let offset = (paging.page - 1).saturating_mul(paging.per_page);
     let (rows, total) =
         outbox::list(portal.db.conn(), offset, paging.per_page).await.map_err(Error::internal)?;

@@ -140,9 +140,9 @@ async fn list(
     page: Page,
     admin: Admin,
     q: Option<&str>,
-    paging: Option<PageQuery>,
+    paging: PageQuery,
 ) -> Result<Template, WebError> {
-    let paging = paging.unwrap_or_default().clamped();
+    let paging = paging.clamped();
     let (rows, total) = partners::list_partners(portal, &admin.0, q, paging.page, paging.per_page).await?;
     let today = portal.today();
     let records: Vec<PartnerRecord> = rows.iter().map(|r| PartnerRecord::of(r, today)).collect();
