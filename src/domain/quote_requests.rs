@@ -20,6 +20,10 @@ use crate::mail::{self, Message};
 use crate::storage::customers::CustomerRow;
 use crate::storage::quote_requests::{self as store, RequestRow, TargetRow};
 
+mod confirmation;
+
+use confirmation::confirmation;
+
 const MAX_ROUTED: usize = 3;
 const MESSAGE_MAX_CHARS: usize = 2_000;
 
@@ -270,44 +274,6 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
     audit::record(&*tx, now, None, Some(&row.email), origin, event).await?;
     tx.commit().await.map_err(Error::internal)?;
     Ok(Submitted { reference: row.reference, status: "received", routed_to: routed })
-}
-
-fn confirmation(portal: &Portal, row: &RequestRow, routed: &[Routed]) -> Message {
-    let names: Vec<&str> = routed.iter().map(|r| r.name.as_str()).collect();
-    let (subject, body) = if row.language == "ja" {
-        (
-            format!("【Flex パートナーポータル】見積依頼を受け付けました（{}）", row.reference),
-            format!(
-                "{} {} 様\n\nAutodesk Flex トークン {} トークンの見積依頼を受け付けました。\n受付番号: {}\n依頼先: {}\n\n販売店から見積書をお送りします。\n{}\n",
-                row.company,
-                row.contact_name,
-                row.tokens,
-                row.reference,
-                names.join("、"),
-                portal.config.public_base_url
-            ),
-        )
-    } else {
-        (
-            format!("[Flex Partner Portal] We received your quote request ({})", row.reference),
-            format!(
-                "Dear {} ({}),\n\nWe received your request for a quote for {} Autodesk Flex tokens.\nReference: {}\nSent to: {}\n\nThe reseller will send you a written quote.\n{}\n",
-                row.contact_name,
-                row.company,
-                row.tokens,
-                row.reference,
-                names.join(", "),
-                portal.config.public_base_url
-            ),
-        )
-    };
-    Message {
-        to: row.email.clone(),
-        subject,
-        body,
-        kind: "quote_request.received",
-        related_id: Some(row.id.to_string()),
-    }
 }
 
 /// The actor's inbox.

@@ -53,6 +53,16 @@ pub async fn draft(app: &TestApp, seller: &Reseller, customer: &str, lines: Valu
     body
 }
 
+/// Posts a quote request as the public would.
+pub async fn submit_request(app: &TestApp, body: Value) -> rocket::local::asynchronous::LocalResponse<'_> {
+    app.client
+        .post("/api/v1/quote-requests")
+        .header(ContentType::JSON)
+        .body(body.to_string())
+        .dispatch()
+        .await
+}
+
 fn amounts(quote: &Value) -> (String, String, String) {
     let get = |k: &str| {
         format!("{} {}", quote[k]["amount"].as_str().unwrap(), quote[k]["currency"].as_str().unwrap())
@@ -483,18 +493,13 @@ async fn routed_requests_go_to_up_to_three_eligible_partners_platinum_first() {
         partner(slug).tier(tier).regions(&["JP-27"]).languages(&["ja", "en"]).create(portal).await;
     }
     partner("tokyo-only").tier("platinum").regions(&["JP-13"]).create(portal).await;
-    let response = app
-        .client
-        .post("/api/v1/quote-requests")
-        .header(ContentType::JSON)
-        .body(
-            json!({
+    let response = submit_request(
+        &app,
+        json!({
         "company": "C", "contact_name": "N", "email": "n@c.example", "autodesk_id": "n@c.example",
-        "tokens": 500, "country": "JP", "region": "JP-27", "language": "en"})
-            .to_string(),
-        )
-        .dispatch()
-        .await;
+        "tokens": 500, "country": "JP", "region": "JP-27", "language": "en"}),
+    )
+    .await;
     assert_eq!(response.status(), Status::Created);
     let body: Value = response.into_json().await.unwrap();
     let slugs: Vec<&str> =
@@ -502,18 +507,13 @@ async fn routed_requests_go_to_up_to_three_eligible_partners_platinum_first() {
     assert_eq!(slugs, ["plat-z", "gold-a", "gold-b"]);
     assert!(body["routed_to"][0]["reason"].as_str().unwrap().contains("platinum"));
     // gold-a and gold-b now have an open request each, so the next one goes to gold-c after platinum.
-    let response = app
-        .client
-        .post("/api/v1/quote-requests")
-        .header(ContentType::JSON)
-        .body(
-            json!({
+    let response = submit_request(
+        &app,
+        json!({
         "company": "D", "contact_name": "N", "email": "m@d.example", "autodesk_id": "m@d.example",
-        "tokens": 500, "country": "JP", "region": "JP-27", "language": "en"})
-            .to_string(),
-        )
-        .dispatch()
-        .await;
+        "tokens": 500, "country": "JP", "region": "JP-27", "language": "en"}),
+    )
+    .await;
     let body: Value = response.into_json().await.unwrap();
     let slugs: Vec<&str> =
         body["routed_to"].as_array().unwrap().iter().map(|r| r["slug"].as_str().unwrap()).collect();
