@@ -9,10 +9,12 @@ mod codes;
 mod model;
 mod postings;
 pub mod search_text;
+mod summaries;
 #[cfg(test)]
 mod tests;
 
 use std::ops::Range;
+use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
 
@@ -24,6 +26,7 @@ pub use model::{
 use postings::{Posting, PostingBuilder, intersect, to_bits};
 use search_text::{GramMap, for_each_gram, posting_is_exact, query_terms, searchable_text, term_keys};
 pub use search_text::{MAX_QUERY_CHARS, MAX_QUERY_TERMS, normalize};
+use summaries::{Summary, SummaryCache, SummaryKey};
 
 pub struct SearchIndex {
     /// Published documents in result order; a document's position is its ordinal.
@@ -44,7 +47,10 @@ pub struct SearchIndex {
     language: CodeField,
     service: CodeField,
     /// The landing page (no query, no filter) is the most common request; its facets never change.
-    unfiltered_facets: Facets,
+    unfiltered_facets: Arc<Facets>,
+    /// Flex eligibility depends on the day; the set for the day last asked about.
+    eligible: RwLock<Option<(NaiveDate, Arc<Posting>)>>,
+    summaries: SummaryCache,
 }
 
 impl SearchIndex {
@@ -88,15 +94,17 @@ impl SearchIndex {
             region,
             language,
             service,
-            unfiltered_facets: Facets::default(),
+            unfiltered_facets: Arc::default(),
+            eligible: RwLock::new(None),
+            summaries: SummaryCache::default(),
         };
         index.build_gram_postings();
-        index.unfiltered_facets = Facets {
+        index.unfiltered_facets = Arc::new(Facets {
             tier: sorted_facet(Tier::ALL.into_iter().map(|t| (t, index.tier_range(t).len()))),
             language: index.language.facet_all(),
             region: index.region.facet_all(),
             service: index.service.facet_all(),
-        };
+        });
         index
     }
 
@@ -140,31 +148,49 @@ impl SearchIndex {
         let per_page = q.per_page.clamp(1, MAX_PER_PAGE);
         let page = q.page.max(1);
         let skip = (page as usize - 1).saturating_mul(per_page as usize);
-        let (items, total, facets) = match self.matching(q, today) {
+        let page_end = skip.saturating_add(per_page as usize);
+        let Some(plan) = self.plan(q, today) else {
+            let items = self.docs.iter().skip(skip).take(per_page as usize).collect();
+            let facets = self.unfiltered_facets.clone();
+            return SearchResult { items, total: self.docs.len(), page, per_page, facets };
+        };
+        let key = SummaryKey::of(q, &plan.terms, today);
+        let (ords, summary) = match self.summaries.get(&key) {
+            // The summary is known: only the matches up to the end of this page are needed.
+            Some(summary) => (self.run(&plan, page_end), summary),
             None => {
-                let items = self.docs.iter().skip(skip).take(per_page as usize).collect();
-                (items, self.docs.len(), self.unfiltered_facets.clone())
-            }
-            Some(ords) => {
-                let page_ords = ords.iter().skip(skip).take(per_page as usize);
-                let items = page_ords.filter_map(|&o| self.docs.get(o as usize)).collect();
-                (items, ords.len(), self.facets_of(&ords))
+                let ords = self.run(&plan, usize::MAX);
+                let summary =
+                    Arc::new(Summary { total: ords.len(), facets: Arc::new(self.facets_of(&ords)) });
+                self.summaries.insert(key, summary.clone());
+                (ords, summary)
             }
         };
-        SearchResult { items, total, page, per_page, facets }
+        let items = ords.iter().skip(skip).take(per_page as usize).filter_map(|&o| self.docs.get(o as usize));
+        SearchResult {
+            items: items.collect(),
+            total: summary.total,
+            page,
+            per_page,
+            facets: summary.facets.clone(),
+        }
     }
 
-    /// Matching ordinals in result order, or `None` when the query constrains nothing.
-    fn matching(&self, q: &SearchQuery, today: NaiveDate) -> Option<Vec<u32>> {
+    /// What a query asks for, resolved against the index: the postings that must all hold, the
+    /// ordinal range (tier), and the terms whose postings only suggest a match. `None` when the
+    /// query constrains nothing.
+    fn plan(&self, q: &SearchQuery, today: NaiveDate) -> Option<Plan<'_>> {
         let mut range = 0..self.docs.len() as u32;
         if let Some(tier) = q.tier {
             range = overlap(range, self.tier_range(tier));
         }
+        let terms = q.text.as_deref().map(query_terms).unwrap_or_default();
+        let mut plan = Plan { lists: Vec::new(), eligible: None, range, terms, matches_nothing: false };
         if q.flex_only {
             // Only platinum and gold can be eligible, and they are the leading ordinals.
-            range = overlap(range, 0..self.tier_starts[Tier::Silver.rank()]);
+            plan.range = overlap(plan.range, 0..self.tier_starts[Tier::Silver.rank()]);
+            plan.eligible = Some(self.eligible_on(today));
         }
-        let mut lists: Vec<&Posting> = Vec::new();
         let filters = [
             (&self.country, &q.country),
             (&self.region, &q.region),
@@ -174,38 +200,57 @@ impl SearchIndex {
         for (field, value) in filters {
             if let Some(code) = value.as_deref().filter(|c| !c.trim().is_empty()) {
                 match field.posting(code) {
-                    Some(posting) => lists.push(posting),
-                    None => return Some(Vec::new()),
+                    Some(posting) => plan.lists.push(posting),
+                    None => plan.matches_nothing = true,
                 }
             }
         }
-        let terms = q.text.as_deref().map(query_terms).unwrap_or_default();
         let mut keys = Vec::new();
-        for term in &terms {
+        for term in &plan.terms {
             term_keys(term, &mut keys);
         }
         keys.sort_unstable();
         keys.dedup();
         for key in keys {
             match self.gram_keys.binary_search(&key) {
-                Ok(i) => lists.extend(self.gram_postings.get(i)),
-                Err(_) => return Some(Vec::new()),
+                Ok(i) => plan.lists.extend(self.gram_postings.get(i)),
+                Err(_) => plan.matches_nothing = true,
             }
         }
-        if lists.is_empty() && !q.flex_only && range.len() == self.docs.len() {
-            return None;
+        let constrained = !plan.lists.is_empty() || plan.eligible.is_some() || plan.matches_nothing;
+        (constrained || plan.range.len() != self.docs.len()).then_some(plan)
+    }
+
+    /// The plan's matching ordinals in result order, at most `limit` of them.
+    fn run(&self, plan: &Plan<'_>, limit: usize) -> Vec<u32> {
+        if plan.matches_nothing {
+            return Vec::new();
         }
-        let unproven: Vec<&str> = terms.iter().map(String::as_str).filter(|t| !posting_is_exact(t)).collect();
-        let mut ords = intersect(&mut lists, range);
-        if !q.flex_only && unproven.is_empty() {
-            return Some(ords);
+        let mut lists = plan.lists.clone();
+        lists.extend(plan.eligible.as_deref());
+        let unproven: Vec<&str> =
+            plan.terms.iter().map(String::as_str).filter(|t| !posting_is_exact(t)).collect();
+        let mut verified = |ord: u32| unproven.iter().all(|t| self.text_of(ord as usize).contains(t));
+        intersect(&mut lists, plan.range.clone(), limit, &mut verified)
+    }
+
+    /// The Flex-eligible ordinals on `day`, worked out once per day and index.
+    fn eligible_on(&self, day: NaiveDate) -> Arc<Posting> {
+        if let Some((cached_day, posting)) = &*self.eligible.read().unwrap_or_else(|p| p.into_inner())
+            && *cached_day == day
+        {
+            return posting.clone();
         }
-        ords.retain(|&ord| {
-            let eligible =
-                !q.flex_only || self.docs.get(ord as usize).is_some_and(|d| is_flex_eligible(d, today));
-            eligible && unproven.iter().all(|t| self.text_of(ord as usize).contains(t))
-        });
-        Some(ords)
+        let mut builder = PostingBuilder::dense(self.docs.len() as u32);
+        let candidates = self.tier_starts[Tier::Silver.rank()] as usize;
+        for (ord, doc) in self.docs.iter().enumerate().take(candidates) {
+            if is_flex_eligible(doc, day) {
+                builder.push(ord as u32);
+            }
+        }
+        let posting = Arc::new(builder.finish());
+        *self.eligible.write().unwrap_or_else(|p| p.into_inner()) = Some((day, posting.clone()));
+        posting
     }
 
     fn facets_of(&self, ords: &[u32]) -> Facets {
@@ -281,6 +326,16 @@ impl SearchIndex {
         let texts = self.texts.iter().map(|t| t.len() + size_of::<Box<str>>()).sum::<usize>();
         docs + texts + grams + self.slug_order.capacity() * 4 + codes.iter().sum::<usize>()
     }
+}
+
+/// A query resolved against the index (see [`SearchIndex::plan`]).
+struct Plan<'a> {
+    lists: Vec<&'a Posting>,
+    eligible: Option<Arc<Posting>>,
+    range: Range<u32>,
+    terms: Vec<String>,
+    /// A code or gram nobody has: the answer is empty whatever else holds.
+    matches_nothing: bool,
 }
 
 fn overlap(a: Range<u32>, b: Range<u32>) -> Range<u32> {

@@ -125,7 +125,8 @@ pub struct SearchResult<'a> {
     /// The page and page size actually applied after clamping, for rendering pagination.
     pub page: u32,
     pub per_page: u32,
-    pub facets: Facets,
+    /// Shared with the index's summary of the query, so repeats do not copy it.
+    pub facets: std::sync::Arc<Facets>,
 }
 
 /// Flex-eligible = published AND tier is Platinum or Gold AND signed_on <= today <= expires_on,

@@ -55,10 +55,15 @@ pub(super) enum PostingBuilder {
 impl PostingBuilder {
     pub(super) fn with_expected(count: u32, universe: u32) -> Self {
         if count > universe / 32 {
-            PostingBuilder::Dense { bits: vec![0; universe.div_ceil(64) as usize], count: 0 }
+            Self::dense(universe)
         } else {
             PostingBuilder::Sparse(Vec::with_capacity(count as usize))
         }
+    }
+
+    /// A bitset whatever the count turns out to be.
+    pub(super) fn dense(universe: u32) -> Self {
+        PostingBuilder::Dense { bits: vec![0; universe.div_ceil(64) as usize], count: 0 }
     }
 
     /// Ordinals arrive in ascending order; repeats of the latest one are ignored.
@@ -89,26 +94,47 @@ impl PostingBuilder {
     }
 }
 
-/// Ordinals in `range` that are in every list, ascending. With no lists the range itself is the
-/// answer. Cost follows the shortest list (or the range), never the size of the directory.
-pub(super) fn intersect(lists: &mut [&Posting], range: Range<u32>) -> Vec<u32> {
+/// Ordinals in `range` that are in every list and pass `accept`, ascending, stopping after
+/// `limit` of them. With no lists the range itself is the candidate set. Cost follows the shortest
+/// list (or the range) and stops early when only a page is wanted, never the size of the directory.
+pub(super) fn intersect(
+    lists: &mut [&Posting],
+    range: Range<u32>,
+    limit: usize,
+    accept: &mut dyn FnMut(u32) -> bool,
+) -> Vec<u32> {
     lists.sort_by_key(|p| p.len());
-    let Some((first, rest)) = lists.split_first() else {
-        return range.collect();
-    };
-    match first {
-        Posting::Sparse(ords) => intersect_from_sparse(ords, rest, range),
+    let mut out = Vec::new();
+    match lists.split_first() {
+        None => {
+            out.extend(range.filter(|&o| accept(o)).take(limit));
+        }
+        Some((Posting::Sparse(ords), rest)) => {
+            intersect_from_sparse(ords, rest, range, limit, accept, &mut out)
+        }
         // The shortest list is dense, so all are: AND them a word at a time.
-        Posting::Dense { bits, .. } => intersect_dense(bits, rest, range),
+        Some((Posting::Dense { bits, .. }, rest)) => {
+            intersect_dense(bits, rest, range, limit, accept, &mut out)
+        }
     }
+    out
 }
 
-fn intersect_from_sparse(driver: &[u32], rest: &[&Posting], range: Range<u32>) -> Vec<u32> {
+fn intersect_from_sparse(
+    driver: &[u32],
+    rest: &[&Posting],
+    range: Range<u32>,
+    limit: usize,
+    accept: &mut dyn FnMut(u32) -> bool,
+    out: &mut Vec<u32>,
+) {
     let lo = driver.partition_point(|&o| o < range.start);
     let hi = driver.partition_point(|&o| o < range.end);
     let mut cursors = vec![0usize; rest.len()];
-    let mut out = Vec::new();
     'candidates: for &ord in &driver[lo..hi] {
+        if out.len() >= limit {
+            return;
+        }
         for (list, cursor) in rest.iter().zip(cursors.iter_mut()) {
             let found = match list {
                 Posting::Dense { bits, .. } => bit_is_set(bits, ord),
@@ -118,15 +144,22 @@ fn intersect_from_sparse(driver: &[u32], rest: &[&Posting], range: Range<u32>) -
                 continue 'candidates;
             }
         }
-        out.push(ord);
+        if accept(ord) {
+            out.push(ord);
+        }
     }
-    out
 }
 
-fn intersect_dense(first: &[u64], rest: &[&Posting], range: Range<u32>) -> Vec<u32> {
-    let mut out = Vec::new();
+fn intersect_dense(
+    first: &[u64],
+    rest: &[&Posting],
+    range: Range<u32>,
+    limit: usize,
+    accept: &mut dyn FnMut(u32) -> bool,
+    out: &mut Vec<u32>,
+) {
     if range.start >= range.end {
-        return out;
+        return;
     }
     let first_word = (range.start / 64) as usize;
     let last_word = ((range.end - 1) / 64) as usize;
@@ -138,6 +171,9 @@ fn intersect_dense(first: &[u64], rest: &[&Posting], range: Range<u32>) -> Vec<u
             }
         }
         while word != 0 {
+            if out.len() >= limit {
+                return;
+            }
             let ord = (w as u32) * 64 + word.trailing_zeros();
             word &= word - 1;
             // Sorting by length puts sparse lists first, so none follow a dense driver; checking
@@ -146,12 +182,11 @@ fn intersect_dense(first: &[u64], rest: &[&Posting], range: Range<u32>) -> Vec<u
                 Posting::Sparse(ords) => ords.binary_search(&ord).is_ok(),
                 Posting::Dense { .. } => true,
             });
-            if range.contains(&ord) && in_sparse {
+            if range.contains(&ord) && in_sparse && accept(ord) {
                 out.push(ord);
             }
         }
     }
-    out
 }
 
 /// Ordinals as a bitset over `universe`, for counting against many lists at once.
@@ -208,8 +243,16 @@ mod tests {
             let pb = build(&b, universe, mask & 2 != 0);
             let pc = build(&c, universe, mask & 4 != 0);
             let mut lists = vec![&pa, &pb, &pc];
-            assert_eq!(intersect(&mut lists, 100..900), expected, "mask {mask}");
+            assert_eq!(intersect(&mut lists, 100..900, usize::MAX, &mut |_| true), expected, "mask {mask}");
+            let odd: Vec<u32> = expected.iter().copied().filter(|o| o % 2 == 1).take(2).collect();
+            assert_eq!(intersect(&mut lists, 100..900, 2, &mut |o| o % 2 == 1), odd, "mask {mask}, limited");
         }
+    }
+
+    #[test]
+    fn no_lists_means_the_range() {
+        let got = intersect(&mut [], 10..20, 3, &mut |o| o != 11);
+        assert_eq!(got, [10, 12, 13]);
     }
 
     #[test]

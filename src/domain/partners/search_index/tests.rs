@@ -327,5 +327,33 @@ fn agrees_with_brute_force_on_random_directories() {
         assert_eq!(got, expected[..expected.len().min(MAX_PER_PAGE as usize)], "query {q:?}");
         assert_eq!(r.total, expected.len());
         assert_eq!(folded(&r.facets), folded(&reference_facets(&docs, &expected)), "facets for {q:?}");
+        // The same query again, a later page: its total and facets come from the summary kept
+        // above, and only the matches up to this page are gathered.
+        let later = SearchQuery { page: 2, per_page: 7, ..q.clone() };
+        let r2 = idx.search(&later, today());
+        let got: Vec<String> = r2.items.iter().map(|d| d.slug.clone()).collect();
+        assert_eq!(got, expected[expected.len().min(7)..expected.len().min(14)], "page 2 of {q:?}");
+        assert_eq!(r2.total, expected.len());
+        assert_eq!(r2.facets, r.facets);
+    }
+}
+
+#[test]
+fn a_repeated_query_follows_the_day_for_eligibility() {
+    let mut ending = doc("ending", "終了", "Ending", Tier::Gold);
+    ending.flex_signed_on = Some(day(2025, 1, 1));
+    ending.flex_expires_on = Some(today());
+    let mut lasting = doc("lasting", "継続", "Lasting", Tier::Gold);
+    lasting.flex_signed_on = Some(day(2025, 1, 1));
+    lasting.flex_expires_on = Some(day(2026, 1, 1));
+    let idx = SearchIndex::build(vec![ending, lasting]);
+    let q = SearchQuery { flex_only: true, ..SearchQuery::default() };
+    for _ in 0..2 {
+        assert_eq!(slugs(&idx.search(&q, today())), ["ending", "lasting"]);
+        let tomorrow = today().succ_opt().unwrap();
+        let r = idx.search(&q, tomorrow);
+        assert_eq!(slugs(&r), ["lasting"], "the day after the agreement ends");
+        assert_eq!(r.total, 1);
+        assert_eq!(r.facets.tier, [(Tier::Gold, 1)]);
     }
 }
