@@ -93,7 +93,6 @@ pub fn rocket(portal: Portal) -> Rocket<Build> {
     let figment = rocket::Config::figment()
         .merge(("address", config.address.clone()))
         .merge(("port", config.port))
-        .merge(("template_dir", format!("{root}/templates")))
         // The client address comes from the socket unless `client_ip_header` names a trusted proxy header.
         .merge(("ip_header", false))
         .merge(("log_level", "off"))

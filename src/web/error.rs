@@ -4,11 +4,11 @@
 
 use std::sync::Mutex;
 
+use crate::web::view::Template;
 use rocket::http::{ContentType, Header, Status};
 use rocket::request::Request;
 use rocket::response::{self, Responder, Response};
 use rocket::{Catcher, catch, catchers};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::client::request_id;

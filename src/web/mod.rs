@@ -17,10 +17,10 @@ pub mod price_view;
 pub mod search_params;
 pub mod security_headers;
 pub mod telemetry;
+pub mod view;
 
 use rocket::fs::FileServer;
 use rocket::{Build, Rocket};
-use rocket_dyn_templates::Template;
 
 /// Paths anyone may call without a session; every other route requires one (tested by iterating
 /// the mounted routes).
@@ -53,21 +53,6 @@ pub const PUBLIC_ROUTES: &[&str] = &[
 /// Routes anyone may POST to without a session (the same path may need a session for GET).
 pub const PUBLIC_POSTS: &[&str] = &["/api/v1/quote-requests"];
 
-/// `{{ amount | money }}`: a `{"amount": "42900", "currency": "JPY"}` object shown as `¥42,900`.
-fn money_filter(
-    value: &rocket_dyn_templates::tera::Value,
-    _: &std::collections::HashMap<String, rocket_dyn_templates::tera::Value>,
-) -> rocket_dyn_templates::tera::Result<rocket_dyn_templates::tera::Value> {
-    use crate::domain::money::{Currency, Money};
-    let amount =
-        value.get("amount").and_then(|a| a.as_str()).and_then(|a| a.parse::<rust_decimal::Decimal>().ok());
-    let currency = value.get("currency").and_then(|c| c.as_str()).and_then(Currency::from_code);
-    match (amount, currency) {
-        (Some(amount), Some(currency)) => Ok(Money::new(amount, currency).to_string().into()),
-        _ => Ok(value.clone()),
-    }
-}
-
 /// Mounts every route, catcher and fairing of the web layer.
 pub fn mount(rocket: Rocket<Build>, static_dir: &str, hsts: bool) -> Rocket<Build> {
     rocket
@@ -77,7 +62,16 @@ pub fn mount(rocket: Rocket<Build>, static_dir: &str, hsts: bool) -> Rocket<Buil
         .mount("/static", FileServer::from(static_dir).rank(20))
         .register("/", error::catchers())
         .manage(telemetry::Metrics::default())
-        .attach(Template::custom(|engines| engines.tera.register_filter("money", money_filter)))
+        .attach(rocket::fairing::AdHoc::try_on_ignite("templates", |rocket| async move {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+            match view::Views::load(&dir) {
+                Ok(views) => Ok(rocket.manage(views)),
+                Err(e) => {
+                    tracing::error!(error = ?e, "the templates do not load");
+                    Err(rocket)
+                }
+            }
+        }))
         .attach(telemetry::Telemetry)
         .attach(security_headers::SecurityHeaders { hsts })
 }

@@ -1,9 +1,9 @@
 //! The frame every HTML page shares: language and its texts, the signed-in user, the CSRF token for
 //! forms, and the request id. Handlers add their own data and name a template.
 
+use crate::web::view::Template;
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use super::auth::{self, Carrier};
@@ -80,13 +80,12 @@ impl Page {
             _ => serde_json::Map::new(),
         };
         context.insert("lang".into(), self.lang.code().into());
-        context.insert("tr".into(), self.lang.catalog().clone());
         context.insert("csrf".into(), self.csrf.clone().into());
         context.insert("path".into(), self.path.clone().into());
         context.insert("request_id".into(), self.request_id.clone().into());
         context.insert("show_outbox".into(), self.show_outbox.into());
         context.insert("user".into(), serde_json::to_value(&self.user).unwrap_or_default());
-        Template::render(template, serde_json::Value::Object(context))
+        Template::with_map(template, context, self.lang)
     }
 
     pub fn text(&self, key: &str) -> String {

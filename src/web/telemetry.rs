@@ -64,6 +64,9 @@ impl Metrics {
     }
 }
 
+/// The largest body sent as a single chunk; larger ones (PDFs, exports) stream in 64 KiB pieces.
+const ONE_CHUNK_MAX: usize = 256 * 1024;
+
 struct Started(Instant);
 
 pub struct Telemetry;
@@ -96,6 +99,12 @@ impl Fairing for Telemetry {
             micros,
         );
         res.set_header(Header::new("X-Request-Id", id));
+        // Rocket hands a body to the connection in chunks of 4 KiB by default, each a channel send,
+        // a task wake-up and a write of its own; a page or a search result is a few of those.
+        // Bodies whose size is known and modest go out in one piece instead.
+        if let Some(size) = res.body().preset_size().filter(|&n| n > 4096 && n <= ONE_CHUNK_MAX) {
+            res.set_max_chunk_size(size);
+        }
     }
 }
 

@@ -1,9 +1,9 @@
 //! The signed-in user's own account: changing the password (which signs out every session).
 
+use crate::web::view::Template;
 use rocket::form::FromForm;
 use rocket::http::{Cookie, CookieJar, Status};
 use rocket::{State, get, post, routes};
-use rocket_dyn_templates::Template;
 
 use crate::domain::Portal;
 use crate::domain::accounts;

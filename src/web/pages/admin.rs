@@ -1,10 +1,10 @@
 //! Operator pages: overview, users and the audit log.
 
+use crate::web::view::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{Responder, State, get, post, routes};
-use rocket_dyn_templates::Template;
 
 use crate::domain::Portal;
 use crate::domain::accounts::{self, NewUser};

@@ -1,9 +1,9 @@
 //! The operator's view of the mail outbox, outside production: what the portal sent (or tried to),
 //! with the full text, so that mail can be checked without a mail server.
 
+use crate::web::view::Template;
 use chrono::{DateTime, Utc};
 use rocket::{State, get, routes};
-use rocket_dyn_templates::Template;
 use uuid::Uuid;
 
 use crate::config::Profile;

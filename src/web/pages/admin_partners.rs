@@ -1,11 +1,11 @@
 //! Operator pages for partners: list, create, edit (profile, tier, agreement, publication) and
 //! staff accounts.
 
+use crate::web::view::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{Responder, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use uuid::Uuid;
 
 use crate::domain::Portal;

@@ -1,11 +1,11 @@
 //! Operator page for the price book and tax rules (`/admin/prices`): both tables with what is in force
 //! today highlighted, and the forms that add a tier or a rule and end one.
 
+use crate::web::view::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{Responder, State, get, post, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;

@@ -1,11 +1,11 @@
 //! The customer's quote page (`/q/{token}`): view, download the PDF, accept or decline; and the
 //! public document verification page (`/verify/{code}`).
 
+use crate::web::view::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{Responder, State, get, post, routes};
-use rocket_dyn_templates::Template;
 
 use crate::domain::Portal;
 use crate::domain::actor::Origin;

@@ -1,8 +1,10 @@
 //! The public directory: search (`/`, `/partners`) and partner pages (`/partners/{slug}`).
 
+use std::sync::LazyLock;
+
+use crate::web::view::Template;
 use rocket::http::Status;
 use rocket::{State, get, routes};
-use rocket_dyn_templates::Template;
 use serde::Serialize;
 
 use crate::domain::Portal;
@@ -15,7 +17,7 @@ use crate::web::api::partners::limit_search;
 use crate::web::error::{WebError, field_errors};
 use crate::web::i18n::Lang;
 use crate::web::page::Page;
-use crate::web::partner_view::{country_name, language_labels, region_labels, service_labels};
+use crate::web::partner_view::{Labeled, country_name, language_labels, region_labels, service_labels};
 use crate::web::search_params::SearchParams;
 
 #[derive(Serialize)]
@@ -96,11 +98,13 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
+/// At most this many links per facet group; the rest are reached through the filters.
+const FACET_LINKS: usize = 12;
+
 fn facet_links(params: &SearchParams, query: &SearchQuery, facets: &Facets, lang: Lang) -> serde_json::Value {
     let links = |field: &str, current: Option<&str>, items: Vec<(String, String, usize)>| -> Vec<FacetLink> {
         items
             .into_iter()
-            .take(12)
             .map(|(code, label, count)| {
                 let active = current.is_some_and(|c| c.eq_ignore_ascii_case(&code));
                 FacetLink {
@@ -112,25 +116,34 @@ fn facet_links(params: &SearchParams, query: &SearchQuery, facets: &Facets, lang
             })
             .collect()
     };
+    let labeled = |entries: &[(String, usize)], label: fn(&[String], Lang) -> Vec<Labeled>| {
+        entries
+            .iter()
+            .take(FACET_LINKS)
+            .map(|(c, n)| {
+                let name = label(std::slice::from_ref(c), lang).pop().map_or_else(|| c.clone(), |l| l.name);
+                (c.clone(), name, *n)
+            })
+            .collect()
+    };
     let tier_label = |t: Tier| lang.text(&format!("tiers.{}", t.as_str()));
+    let tiers = facets.tier.iter().map(|(t, n)| (t.as_str().to_owned(), tier_label(*t), *n)).collect();
     serde_json::json!({
-        "tier": links("tier", query.tier.map(Tier::as_str), facets.tier.iter().map(|(t, n)| (t.as_str().to_owned(), tier_label(*t), *n)).collect()),
-        "region": links("region", query.region.as_deref(), facets.region.iter().map(|(c, n)| {
-            let name = region_labels(std::slice::from_ref(c), lang).pop().map_or_else(|| c.clone(), |l| l.name);
-            (c.clone(), name, *n)
-        }).collect()),
-        "language": links("language", query.language.as_deref(), facets.language.iter().map(|(c, n)| {
-            let name = language_labels(std::slice::from_ref(c), lang).pop().map_or_else(|| c.clone(), |l| l.name);
-            (c.clone(), name, *n)
-        }).collect()),
-        "service": links("service", query.service.as_deref(), facets.service.iter().map(|(c, n)| {
-            let name = service_labels(std::slice::from_ref(c), lang).pop().map_or_else(|| c.clone(), |l| l.name);
-            (c.clone(), name, *n)
-        }).collect()),
+        "tier": links("tier", query.tier.map(Tier::as_str), tiers),
+        "region": links("region", query.region.as_deref(), labeled(&facets.region, region_labels)),
+        "language": links("language", query.language.as_deref(), labeled(&facets.language, language_labels)),
+        "service": links("service", query.service.as_deref(), labeled(&facets.service, service_labels)),
     })
 }
 
+/// The search form's select lists in `lang`; they never change, so they are built once.
 fn choices(lang: Lang) -> serde_json::Value {
+    static BOTH: LazyLock<[serde_json::Value; 2]> =
+        LazyLock::new(|| [build_choices(Lang::Ja), build_choices(Lang::En)]);
+    BOTH[usize::from(lang == Lang::En)].clone()
+}
+
+fn build_choices(lang: Lang) -> serde_json::Value {
     let l = lang.code();
     let prefectures: Vec<Option_> = Prefecture::iter()
         .map(|p| Option_ { code: p.code(), name: if lang == Lang::Ja { p.name_ja() } else { p.name_en() } })

@@ -1,10 +1,10 @@
 //! Signing in and out through the browser.
 
+use crate::web::view::Template;
 use rocket::form::FromForm;
 use rocket::http::{Cookie, CookieJar, Header, SameSite, Status};
 use rocket::response::Redirect;
 use rocket::{Responder, State, get, post, routes};
-use rocket_dyn_templates::Template;
 
 use crate::domain::Portal;
 use crate::domain::accounts::{self, SessionKind};

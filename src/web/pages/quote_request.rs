@@ -1,10 +1,10 @@
 //! The public quote-request form: to one partner (`/partners/{slug}/quote-request`) or routed by
 //! the portal (`/quote-request`).
 
+use crate::web::view::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::{State, get, post, routes};
-use rocket_dyn_templates::Template;
 
 use crate::domain::Portal;
 use crate::domain::actor::Origin;

@@ -1,11 +1,11 @@
 //! The customer book (`/app/customers`): search and pages, a new customer, and one customer's
 //! details with its quotes.
 
+use crate::web::view::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{State, get, post, routes};
-use rocket_dyn_templates::Template;
 use uuid::Uuid;
 
 use super::quotes::quote_rows;

@@ -8,8 +8,8 @@ mod quotes;
 mod requests;
 mod view;
 
+use crate::web::view::Template;
 use rocket::{State, get, routes};
-use rocket_dyn_templates::Template;
 
 use crate::domain::actor::Actor;
 use crate::domain::error::Result;

@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
+use crate::web::view::Template;
 use chrono_tz::Tz;
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{State, get, post, routes};
-use rocket_dyn_templates::Template;
 use uuid::Uuid;
 
 use super::quote_editor::{QuoteForm, Submission, editor_view};

@@ -1,11 +1,11 @@
 //! The inbox of quote requests (`/app/requests`): the list with a status filter, one request with
 //! its message, and the steps a reseller takes on it.
 
+use crate::web::view::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{State, get, post, routes};
-use rocket_dyn_templates::Template;
 use uuid::Uuid;
 
 use super::view::{

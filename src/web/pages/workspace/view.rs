@@ -1,12 +1,12 @@
 //! How the workspace pages show things: times in a time zone, token counts, place and language
 //! names, field errors keyed by form field, notices after a redirect, and the reply of a form post.
 
+use crate::web::view::Template;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rocket::Responder;
 use rocket::http::Status;
 use rocket::response::Redirect;
-use rocket_dyn_templates::Template;
 
 use crate::domain::error::FieldError;
 use crate::domain::region::{Country, Language, Region};
