@@ -15,6 +15,9 @@ use flexportal::domain::partners::demo::seed_directory;
 use flexportal::domain::partners::import::{MAX_FILE_BYTES, import_csv};
 use indicatif::{ProgressBar, ProgressStyle};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit status of an import that wrote what it could but rejected some rows.
 const SOME_ROWS_REJECTED: u8 = 2;
 

@@ -83,8 +83,18 @@ pub async fn find_by_csns_or_slugs(
 }
 
 /// Every published partner: the source of the search read model.
-pub async fn all_published(db: &impl ConnectionTrait) -> Result<Vec<PartnerRow>, DbErr> {
-    Partners::find().filter(partner::Column::Published.eq(true)).all(db).await
+/// Up to `limit` published partners with ids after `after`, in id order: the directory loads in
+/// such batches so that neither the driver nor the loader ever holds the whole table at once.
+pub async fn published_after(
+    db: &impl ConnectionTrait,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<PartnerRow>, DbErr> {
+    let mut query = Partners::find().filter(partner::Column::Published.eq(true));
+    if let Some(after) = after {
+        query = query.filter(partner::Column::Id.gt(after));
+    }
+    query.order_by_asc(partner::Column::Id).limit(limit).all(db).await
 }
 
 /// Escapes LIKE wildcards so user text matches literally.

@@ -13,6 +13,9 @@ use crate::domain::error::{Error, Result};
 use crate::storage::{self, Db};
 
 const POLL_EVERY: Duration = Duration::from_secs(2);
+/// Partners read per query when loading; a change made meanwhile moves the version, and the next
+/// poll loads again.
+const LOAD_BATCH: u64 = 2_000;
 
 pub struct Directory {
     index: RwLock<Arc<SearchIndex>>,
@@ -46,11 +49,28 @@ impl Directory {
         if version == self.version.load(Ordering::Acquire) {
             return Ok(());
         }
-        let rows = storage::partners::all_published(db.conn()).await.map_err(Error::internal)?;
-        let docs = rows.iter().map(doc_of).collect();
+        let mut docs = Vec::new();
+        let mut after = None;
+        loop {
+            let rows = storage::partners::published_after(db.conn(), after, LOAD_BATCH)
+                .await
+                .map_err(Error::internal)?;
+            after = rows.last().map(|r| r.id);
+            docs.extend(rows.iter().map(doc_of));
+            if (rows.len() as u64) < LOAD_BATCH {
+                break;
+            }
+        }
         // Building 100,000 documents takes a moment of CPU; keep it off the async workers.
+        let started = std::time::Instant::now();
         let index =
             tokio::task::spawn_blocking(move || SearchIndex::build(docs)).await.map_err(Error::internal)?;
+        tracing::info!(
+            partners = index.len(),
+            heap_mib = index.heap_bytes() / (1024 * 1024),
+            build_ms = started.elapsed().as_millis() as u64,
+            "directory index loaded"
+        );
         *self.index.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(index);
         self.version.store(version, Ordering::Release);
         Ok(())
