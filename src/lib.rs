@@ -3,6 +3,7 @@
 //! This file is the one place that wires the layers together: configuration → storage → domain →
 //! web. Tests and the binary build the application through [`open`] and [`rocket`].
 
+pub mod cache;
 pub mod config;
 pub mod documents;
 pub mod domain;

@@ -14,6 +14,7 @@ mod summaries;
 mod tests;
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
@@ -26,7 +27,7 @@ pub use model::{
 use postings::{Posting, PostingBuilder, intersect, to_bits};
 use search_text::{GramMap, for_each_gram, posting_is_exact, query_terms, searchable_text, term_keys};
 pub use search_text::{MAX_QUERY_CHARS, MAX_QUERY_TERMS, normalize};
-use summaries::{Summary, SummaryCache, SummaryKey};
+use summaries::{Summary, SummaryCache, SummaryKey, summary_cache};
 
 pub struct SearchIndex {
     /// Published documents in result order; a document's position is its ordinal.
@@ -51,7 +52,12 @@ pub struct SearchIndex {
     /// Flex eligibility depends on the day; the set for the day last asked about.
     eligible: RwLock<Option<(NaiveDate, Arc<Posting>)>>,
     summaries: SummaryCache,
+    /// Distinguishes this index from every other built in the process, so that anything derived
+    /// from it elsewhere (rendered pages) can tell when the directory changed.
+    generation: u64,
 }
+
+static NEXT_GENERATION: AtomicU64 = AtomicU64::new(0);
 
 impl SearchIndex {
     /// Unpublished documents are dropped here, so nothing downstream can leak them.
@@ -96,7 +102,8 @@ impl SearchIndex {
             service,
             unfiltered_facets: Arc::default(),
             eligible: RwLock::new(None),
-            summaries: SummaryCache::default(),
+            summaries: summary_cache(),
+            generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
         };
         index.build_gram_postings();
         index.unfiltered_facets = Arc::new(Facets {
@@ -286,6 +293,11 @@ impl SearchIndex {
         let i = self.slug_order.partition_point(|&o| self.docs[o as usize].slug.as_str() < slug);
         let doc = self.docs.get(*self.slug_order.get(i)? as usize)?;
         (doc.slug == slug).then_some(doc)
+    }
+
+    /// Unique to this index within the process.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Number of searchable (published) partners.

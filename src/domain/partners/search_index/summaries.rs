@@ -3,17 +3,13 @@
 //! of it); the page of results only needs the first matches. So a query's summary is kept, for the
 //! day it was computed on, and repeats of the query (other pages, other visitors) only fetch their
 //! page. The cache lives inside one index, so a reload of the directory starts it empty.
-//!
-//! Two generations bound it: entries go into the young map; when that is full it becomes the old
-//! map (dropping the previous old one), and a hit in the old map moves the entry back. Memory stays
-//! under `2 × capacity` entries, and queries asked again survive a turnover.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use super::model::{Facets, SearchQuery, Tier};
+use crate::cache::BoundedCache;
 
 /// Entries per generation. A summary is about a hundred short facet entries (a few KiB), so the
 /// cache holds at most a few MiB.
@@ -53,73 +49,16 @@ pub(super) struct Summary {
     pub(super) facets: Arc<Facets>,
 }
 
-#[derive(Default)]
-pub(super) struct SummaryCache {
-    generations: Mutex<Generations>,
-}
+/// Recent queries' summaries, bounded (see [`BoundedCache`]).
+pub(super) type SummaryCache = BoundedCache<SummaryKey, Arc<Summary>>;
 
-#[derive(Default)]
-struct Generations {
-    young: HashMap<SummaryKey, Arc<Summary>>,
-    old: HashMap<SummaryKey, Arc<Summary>>,
-}
-
-impl Generations {
-    fn insert(&mut self, key: SummaryKey, summary: Arc<Summary>) {
-        if self.young.len() >= GENERATION_CAPACITY {
-            self.old = std::mem::take(&mut self.young);
-        }
-        self.young.insert(key, summary);
-    }
-}
-
-impl SummaryCache {
-    pub(super) fn get(&self, key: &SummaryKey) -> Option<Arc<Summary>> {
-        let mut g = self.generations.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(hit) = g.young.get(key) {
-            return Some(hit.clone());
-        }
-        let (key, hit) = g.old.remove_entry(key)?;
-        g.insert(key, hit.clone());
-        Some(hit)
-    }
-
-    pub(super) fn insert(&self, key: SummaryKey, summary: Arc<Summary>) {
-        self.generations.lock().unwrap_or_else(|p| p.into_inner()).insert(key, summary);
-    }
-
-    #[cfg(test)]
-    pub(super) fn len(&self) -> usize {
-        let g = self.generations.lock().unwrap_or_else(|p| p.into_inner());
-        g.young.len() + g.old.len()
-    }
+pub(super) fn summary_cache() -> SummaryCache {
+    BoundedCache::new(GENERATION_CAPACITY)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn key(n: usize) -> SummaryKey {
-        let q = SearchQuery { text: Some(format!("t{n}")), ..SearchQuery::default() };
-        SummaryKey::of(&q, &[format!("t{n}")], NaiveDate::MIN)
-    }
-
-    fn summary(total: usize) -> Arc<Summary> {
-        Arc::new(Summary { total, facets: Arc::default() })
-    }
-
-    #[test]
-    fn stays_bounded_and_keeps_what_is_asked_again() {
-        let cache = SummaryCache::default();
-        cache.insert(key(0), summary(0));
-        for n in 1..(GENERATION_CAPACITY * 5) {
-            cache.insert(key(n), summary(n));
-            // Key 0 is asked for all the time, so it must never fall out.
-            assert_eq!(cache.get(&key(0)).map(|s| s.total), Some(0), "after {n} inserts");
-            assert!(cache.len() <= 2 * GENERATION_CAPACITY);
-        }
-        assert!(cache.get(&key(1)).is_none(), "a key never asked again is dropped in time");
-    }
 
     #[test]
     fn the_day_and_the_codes_case_are_part_of_the_key() {
