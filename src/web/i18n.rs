@@ -14,7 +14,7 @@ fn parse(text: &str) -> serde_json::Value {
     toml::from_str(text).unwrap_or_default()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     Ja,

@@ -62,6 +62,8 @@ pub fn mount(rocket: Rocket<Build>, static_dir: &str, hsts: bool) -> Rocket<Buil
         .mount("/static", FileServer::from(static_dir).rank(20))
         .register("/", error::catchers())
         .manage(telemetry::Metrics::default())
+        .manage(pages::directory::SearchPages::default())
+        .manage(api::partners::SearchJson::default())
         .attach(rocket::fairing::AdHoc::try_on_ignite("templates", |rocket| async move {
             let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
             match view::Views::load(&dir) {

@@ -6,7 +6,7 @@ use rocket::form::FromForm;
 use crate::domain::error::{FieldError, FieldErrors, Result};
 use crate::domain::partners::{SearchQuery, Tier};
 
-#[derive(Debug, Default, FromForm, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash, FromForm, serde::Serialize)]
 pub struct SearchParams {
     pub q: Option<String>,
     pub country: Option<String>,

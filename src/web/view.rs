@@ -178,29 +178,48 @@ fn context_of(map: serde_json::Map<String, Value>) -> Result<Context, String> {
     Context::from_value(Value::Object(map)).map_err(|e| e.to_string())
 }
 
+impl Template {
+    /// Renders now, for a handler that keeps the result.
+    ///
+    /// # Errors
+    /// The context could not be built, or the template is missing or fails.
+    pub fn render_with(self, views: &Views) -> Result<String, tera::Error> {
+        let lang = self.lang;
+        self.context.map_err(tera::Error::msg).and_then(|mut c| {
+            if let Some(lang) = lang {
+                c.insert("tr", views.catalog(&self.name, lang));
+            }
+            views.render(&self.name, &c)
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The error and its sources on one line, for the log.
+pub fn describe(e: &tera::Error) -> String {
+    let mut chain = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    chain.join(": ")
+}
+
 impl<'r> Responder<'r, 'static> for Template {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         let Some(views) = req.rocket().state::<Views>() else {
             tracing::error!("templates are not loaded");
             return Err(Status::InternalServerError);
         };
-        let lang = self.lang;
-        let rendered = self.context.map_err(tera::Error::msg).and_then(|mut c| {
-            if let Some(lang) = lang {
-                c.insert("tr", views.catalog(&self.name, lang));
-            }
-            views.render(&self.name, &c)
-        });
-        match rendered {
+        let name = self.name.clone();
+        match self.render_with(views) {
             Ok(html) => (ContentType::HTML, html).respond_to(req),
             Err(e) => {
-                let mut chain = vec![e.to_string()];
-                let mut source = std::error::Error::source(&e);
-                while let Some(s) = source {
-                    chain.push(s.to_string());
-                    source = s.source();
-                }
-                tracing::error!(template = %self.name, error = %chain.join(": "), "template failed to render");
+                tracing::error!(template = %name, error = %describe(&e), "template failed to render");
                 Err(Status::InternalServerError)
             }
         }

@@ -223,3 +223,76 @@ async fn the_search_page_and_partner_page_speak_both_languages() {
     let html = app.client.get("/partners/example-kk?lang=en").dispatch().await.into_string().await.unwrap();
     assert!(html.contains("Request a quote") && html.contains("Based in Osaka."));
 }
+
+async fn page(app: &TestApp, path: &str) -> String {
+    app.client.get(path.to_owned()).dispatch().await.into_string().await.unwrap()
+}
+
+#[rocket::async_test]
+async fn the_search_page_follows_directory_changes_and_the_day() {
+    let last_minute = chrono::DateTime::parse_from_rfc3339("2026-12-31T23:59:59+09:00").unwrap().to_utc();
+    let app = spawn_app_with(Options { fake_now: Some(last_minute), ..Default::default() }).await;
+    partner("ending")
+        .names("終了商事", "Ending Trading")
+        .flex("2025-01-01", "2026-12-31")
+        .create(app.portal())
+        .await;
+    // Asked twice so that the second answer comes from whatever the portal kept of the first.
+    for _ in 0..2 {
+        let html = page(&app, "/partners?lang=en").await;
+        assert!(html.contains("Ending Trading") && html.contains("Can quote Flex"));
+        let json: serde_json::Value =
+            serde_json::from_str(&page(&app, "/api/v1/partners?lang=en").await).unwrap();
+        assert_eq!(json["items"][0]["name"], "Ending Trading");
+        assert_eq!(json["facets"]["tier"]["gold"], 1);
+    }
+
+    partner("newcomer")
+        .names("新参テック", "Newcomer Tech")
+        .flex("2025-01-01", "2027-12-31")
+        .create(app.portal())
+        .await;
+    let html = page(&app, "/partners?lang=en").await;
+    assert!(html.contains("Newcomer Tech"), "a partner added since the last visit is listed at once");
+    let json: serde_json::Value =
+        serde_json::from_str(&page(&app, "/api/v1/partners?lang=en").await).unwrap();
+    assert_eq!(json["total"], 2);
+    assert_eq!(json["facets"]["tier"]["gold"], 2);
+
+    app.portal().clock.set(last_minute + chrono::Duration::seconds(1));
+    let html = page(&app, "/partners?lang=en").await;
+    assert!(
+        !html.contains("Ending Trading"),
+        "the lapsed agreement drops out of the Flex listing the next day"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&page(&app, "/api/v1/partners?lang=en&flex=false").await).unwrap();
+    let ending = json["items"].as_array().unwrap().iter().find(|p| p["slug"] == "ending").cloned().unwrap();
+    assert_eq!(ending["flex_eligible"], false);
+}
+
+#[rocket::async_test]
+async fn a_signed_in_visitor_never_sees_or_leaves_behind_someone_elses_page() {
+    let app = spawn_app().await;
+    app.user("ops@example.com", "admin").await;
+    partner("tokyo-demo").names("東京デモ", "Tokyo Demo").create(app.portal()).await;
+    let anonymous = app.client.get("/partners?lang=en").dispatch().await.into_string().await.unwrap();
+    assert!(anonymous.contains("href=\"/login\"") && !anonymous.contains("action=\"/logout\""));
+
+    app.browser_login("ops@example.com").await;
+    let signed_in = app.client.get("/partners?lang=en").dispatch().await.into_string().await.unwrap();
+    assert!(signed_in.contains("action=\"/logout\""), "a signed-in visitor gets a page of their own");
+    assert!(signed_in.contains("Tokyo Demo"));
+
+    let csrf = app.csrf_from("/partners?lang=en").await;
+    let response = app
+        .client
+        .post("/logout")
+        .header(rocket::http::ContentType::Form)
+        .body(crate::helpers::form(&[("_csrf", &csrf)]))
+        .dispatch()
+        .await;
+    assert!(response.status().class().is_redirection() || response.status() == Status::Ok);
+    let after = app.client.get("/partners?lang=en").dispatch().await.into_string().await.unwrap();
+    assert!(!after.contains("action=\"/logout\"") && !after.contains("ops@example.com"));
+}

@@ -1,6 +1,10 @@
 //! Public partner search and profiles (`/partners`), served from the in-memory directory.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use chrono::NaiveDate;
+use uuid::Uuid;
 
 use rocket::http::ContentType;
 use rocket::response::content::RawJson;
@@ -8,10 +12,11 @@ use rocket::{State, get, routes};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+use crate::cache::BoundedCache;
 use crate::domain::Portal;
 use crate::domain::actor::Origin;
 use crate::domain::error::Error;
-use crate::domain::partners::search_index::Facets;
+use crate::domain::partners::search_index::{Facets, PartnerDoc};
 use crate::web::error::WebError;
 use crate::web::i18n::Lang;
 use crate::web::partner_view::PublicPartner;
@@ -47,13 +52,55 @@ impl Serialize for Counts<'_> {
     }
 }
 
-#[derive(Serialize)]
-struct SearchPage<'a> {
-    items: Vec<PublicPartner<'a>>,
-    total: usize,
-    page: u32,
-    per_page: u32,
-    facets: FacetCounts<'a>,
+/// Pieces of search responses kept serialised, because writing JSON was the largest part of a
+/// search's cost: each partner's item (per directory generation, language and day, the things it
+/// depends on) and each query summary's facets. A response is then mostly copying bytes.
+pub struct SearchJson {
+    items: BoundedCache<ItemKey, Arc<str>>,
+    /// Keyed by the address of the facets; the entry holds them, so the address cannot be reused
+    /// for other facets while the entry lives, and a hit is checked to be the very same value.
+    facets: BoundedCache<usize, (Arc<Facets>, Arc<str>)>,
+}
+
+/// Items per generation (about 600 bytes each): the cache stays under 3 MiB.
+const JSON_ITEMS: usize = 2048;
+const JSON_FACETS: usize = 256;
+
+impl Default for SearchJson {
+    fn default() -> Self {
+        SearchJson { items: BoundedCache::new(JSON_ITEMS), facets: BoundedCache::new(JSON_FACETS) }
+    }
+}
+
+#[derive(PartialEq, Eq, Hash)]
+struct ItemKey {
+    directory: u64,
+    id: Uuid,
+    lang: Lang,
+    today: NaiveDate,
+}
+
+impl SearchJson {
+    fn item(&self, key: ItemKey, doc: &PartnerDoc) -> Result<Arc<str>, serde_json::Error> {
+        if let Some(json) = self.items.get(&key) {
+            return Ok(json);
+        }
+        let json: Arc<str> = serde_json::to_string(&PublicPartner::of(doc, key.lang, key.today))?.into();
+        self.items.insert(key, json.clone());
+        Ok(json)
+    }
+
+    fn facets(&self, facets: &Arc<Facets>) -> Result<Arc<str>, serde_json::Error> {
+        let key = Arc::as_ptr(facets) as usize;
+        if let Some((held, json)) = self.facets.get(&key)
+            && Arc::ptr_eq(&held, facets)
+        {
+            return Ok(json);
+        }
+        let json: Arc<str> = serde_json::to_string(&FacetCounts(facets))?.into();
+        self.facets.insert(key, (facets.clone(), json.clone()));
+        Ok(json)
+    }
 }
 
 /// Refuses a client that searches more often than the configured rate.
@@ -69,6 +116,7 @@ pub fn limit_search(portal: &Portal, origin: &Origin) -> Result<(), Error> {
 #[get("/partners?<params..>")]
 fn search(
     portal: &State<Portal>,
+    json: &State<SearchJson>,
     lang: Lang,
     origin: Origin,
     params: SearchParams,
@@ -78,16 +126,25 @@ fn search(
     let index = portal.directory.snapshot();
     let today = portal.today();
     let result = index.search(&query, today);
-    let page = SearchPage {
-        items: result.items.iter().map(|doc| PublicPartner::of(doc, lang, today)).collect(),
-        total: result.total,
-        page: result.page,
-        per_page: result.per_page,
-        facets: FacetCounts(&result.facets),
-    };
-    // A page of twenty partners with its facets is about 12 KiB; one allocation up front.
+    let internal = |e: serde_json::Error| WebError(Error::internal(e));
+    // `{"items":[…],"total":…,"page":…,"per_page":…,"facets":{…}}`, assembled from the kept pieces.
     let mut body = Vec::with_capacity(16 * 1024);
-    serde_json::to_writer(&mut body, &page).map_err(|e| WebError(Error::internal(e)))?;
+    body.extend_from_slice(b"{\"items\":[");
+    for (i, doc) in result.items.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        let key = ItemKey { directory: index.generation(), id: doc.id, lang, today };
+        body.extend_from_slice(json.item(key, doc).map_err(internal)?.as_bytes());
+    }
+    body.extend_from_slice(b"],");
+    let counts = format!(
+        "\"total\":{},\"page\":{},\"per_page\":{},\"facets\":",
+        result.total, result.page, result.per_page
+    );
+    body.extend_from_slice(counts.as_bytes());
+    body.extend_from_slice(json.facets(&result.facets).map_err(internal)?.as_bytes());
+    body.push(b'}');
     Ok((ContentType::JSON, body))
 }
 

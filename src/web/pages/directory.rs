@@ -1,9 +1,11 @@
 //! The public directory: search (`/`, `/partners`) and partner pages (`/partners/{slug}`).
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
-use crate::web::view::Template;
+use crate::cache::BoundedCache;
+use crate::web::view::{Template, Views, describe};
 use rocket::http::Status;
+use rocket::response::content::RawHtml;
 use rocket::{State, get, routes};
 use serde::Serialize;
 
@@ -158,13 +160,52 @@ fn build_choices(lang: Lang) -> serde_json::Value {
         "tiers": Tier::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>() })
 }
 
+/// Search pages as anonymous visitors see them, rendered once per directory version, day,
+/// language, path and query. Rendering the page (twenty cards, facets, five select lists) is far
+/// dearer than searching; for a visitor who is not signed in the page holds nothing personal (no
+/// name, no CSRF token), so the same query gets the same bytes until the directory or the day
+/// changes. Signed-in visitors always get a fresh render.
+pub struct SearchPages(BoundedCache<PageKey, Arc<str>>);
+
+/// Pages per generation; a page is about 20 KiB, so the cache stays under 5 MiB.
+const SEARCH_PAGES: usize = 128;
+
+impl Default for SearchPages {
+    fn default() -> Self {
+        SearchPages(BoundedCache::new(SEARCH_PAGES))
+    }
+}
+
+#[derive(PartialEq, Eq, Hash)]
+pub struct PageKey {
+    params: SearchParams,
+    lang: Lang,
+    path: String,
+    directory: u64,
+    today: chrono::NaiveDate,
+}
+
 fn search_page(
     portal: &Portal,
+    views: &Views,
+    cache: &SearchPages,
     page: &Page,
     origin: &Origin,
     params: SearchParams,
-) -> Result<(Status, Template), WebError> {
+) -> Result<(Status, RawHtml<String>), WebError> {
     limit_search(portal, origin)?;
+    let index = portal.directory.snapshot();
+    let today = portal.today();
+    let key = page.user.is_none().then(|| PageKey {
+        params: params.clone(),
+        lang: page.lang,
+        path: page.path.clone(),
+        directory: index.generation(),
+        today,
+    });
+    if let Some(html) = key.as_ref().and_then(|k| cache.0.get(k)) {
+        return Ok((Status::Ok, RawHtml(html.to_string())));
+    }
     let (query, errors, status) = match params.to_query() {
         Ok(query) => (query, Vec::new(), Status::Ok),
         Err(Error::Validation(errors)) => {
@@ -172,8 +213,6 @@ fn search_page(
         }
         Err(other) => return Err(other.into()),
     };
-    let index = portal.directory.snapshot();
-    let today = portal.today();
     let result = index.search(&query, today);
     let cards: Vec<Card<'_>> = result.items.iter().map(|doc| card(doc, page.lang, today)).collect();
     let pages = result.total.div_ceil(result.per_page as usize).max(1);
@@ -189,36 +228,45 @@ fn search_page(
     });
     let facets = facet_links(&params, &query, &result.facets, page.lang);
     let flex_only = query.flex_only;
-    Ok((
-        status,
-        page.render(
-            "directory/search",
-            serde_json::json!({
-                "params": &params, "flex_only": flex_only, "results": cards, "pager": pager, "facets": facets,
-                "choices": choices(page.lang), "errors": field_errors(&errors, page.lang),
-            }),
-        ),
-    ))
+    let template = page.render(
+        "directory/search",
+        serde_json::json!({
+            "params": &params, "flex_only": flex_only, "results": cards, "pager": pager, "facets": facets,
+            "choices": choices(page.lang), "errors": field_errors(&errors, page.lang),
+        }),
+    );
+    let html = template.render_with(views).map_err(|e| {
+        tracing::error!(error = %describe(&e), "the search page failed to render");
+        WebError(Error::internal(e))
+    })?;
+    if let Some(key) = key.filter(|_| status == Status::Ok) {
+        cache.0.insert(key, Arc::from(html.as_str()));
+    }
+    Ok((status, RawHtml(html)))
 }
 
 #[get("/?<params..>")]
 fn home(
     portal: &State<Portal>,
+    views: &State<Views>,
+    cache: &State<SearchPages>,
     page: Page,
     origin: Origin,
     params: SearchParams,
-) -> Result<(Status, Template), WebError> {
-    search_page(portal, &page, &origin, params)
+) -> Result<(Status, RawHtml<String>), WebError> {
+    search_page(portal, views, cache, &page, &origin, params)
 }
 
 #[get("/partners?<params..>")]
 fn search(
     portal: &State<Portal>,
+    views: &State<Views>,
+    cache: &State<SearchPages>,
     page: Page,
     origin: Origin,
     params: SearchParams,
-) -> Result<(Status, Template), WebError> {
-    search_page(portal, &page, &origin, params)
+) -> Result<(Status, RawHtml<String>), WebError> {
+    search_page(portal, views, cache, &page, &origin, params)
 }
 
 #[get("/partners/<slug>")]

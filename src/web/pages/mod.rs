@@ -6,7 +6,7 @@ mod admin_outbox;
 mod admin_partners;
 mod admin_prices;
 mod customer_quote;
-mod directory;
+pub mod directory;
 mod login;
 mod quote_request;
 mod workspace;
