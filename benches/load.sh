@@ -30,7 +30,7 @@ wait_for() { for _ in $(seq 1 300); do curl -fs "$1" >/dev/null 2>&1 && return 0
 # wrk prints "Requests/sec: N" and, with --latency, percentile lines "50% 1.23ms".
 run_wrk() {
   local url="$1" out
-  out="$(wrk -t2 -c64 -d"${DURATION}s" --latency ${SCRIPT:+-s "$SCRIPT"} "$url")"
+  out="$(wrk -t2 -c64 -d"${DURATION}s" --latency ${SCRIPT:+-s "$SCRIPT"} "$url" ${SCRIPT_ARG:+-- "$SCRIPT_ARG"})"
   local rps p50 p99 errors
   rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
   p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
@@ -93,6 +93,10 @@ for size in $SIZES; do
     ratio="$(awk -v a="$rps" -v b="$base_rps" 'BEGIN {printf "%.2f", a/b}')"
     rss="$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$SERVER_PID/status)"
     printf '%-9s %-8s %-58s %10s %9s %9s %7s %8s %7s\n' "$db" "$size" "mixed: 2,820 distinct searches (benches/mixed.lua)" "$rps" "$p50" "$p99" "$ratio" "$rss" "$errors"
+    read -r rps p50 p99 errors < <(SCRIPT=benches/mixed.lua SCRIPT_ARG=html run_wrk "http://127.0.0.1:$PORT")
+    ratio="$(awk -v a="$rps" -v b="$base_rps" 'BEGIN {printf "%.2f", a/b}')"
+    rss="$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$SERVER_PID/status)"
+    printf '%-9s %-8s %-58s %10s %9s %9s %7s %8s %7s\n' "$db" "$size" "mixed HTML: the same searches as pages" "$rps" "$p50" "$p99" "$ratio" "$rss" "$errors"
     kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true
     if [ "$db" = postgres ]; then psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS flexportal_bench_$size WITH (FORCE)" >/dev/null; fi
   done
