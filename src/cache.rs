@@ -52,6 +52,12 @@ impl<K: Hash + Eq, V: Clone> BoundedCache<K, V> {
         g.young.insert(key, value);
     }
 
+    pub fn clear(&self) {
+        let mut g = self.generations.lock().unwrap_or_else(|p| p.into_inner());
+        g.young.clear();
+        g.old.clear();
+    }
+
     pub fn len(&self) -> usize {
         let g = self.generations.lock().unwrap_or_else(|p| p.into_inner());
         g.young.len() + g.old.len()

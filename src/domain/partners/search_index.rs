@@ -295,6 +295,12 @@ impl SearchIndex {
         (doc.slug == slug).then_some(doc)
     }
 
+    /// Drops the kept query summaries, so the next searches count everything again (what a
+    /// benchmark of first-time queries needs).
+    pub fn forget_summaries(&self) {
+        self.summaries.clear();
+    }
+
     /// Unique to this index within the process.
     pub fn generation(&self) -> u64 {
         self.generation
