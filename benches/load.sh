@@ -75,12 +75,22 @@ for size in $SIZES; do
       export FLEXPORTAL_DATABASE_URL=""
     fi
     FLEXPORTAL_PROFILE=test target/release/flexportal demo-data --partners "$size" --seed 7 >/dev/null 2>&1
-    started=$(date +%s.%N)
-    FLEXPORTAL_PROFILE=production target/release/flexportal serve >"$data/serve.log" 2>&1 &
-    SERVER_PID=$!
-    wait_for "http://127.0.0.1:$PORT/readyz"
-    ready=$(date +%s.%N)
-    printf '%-9s %-8s %-58s %s s\n' "$db" "$size" "start to ready (existing database)" "$(awk -v a="$started" -v b="$ready" 'BEGIN {printf "%.2f", b-a}')"
+    # First start on the new database: loads every partner and builds the index, then saves it to
+    # the data folder in the background. The restart after it reads the saved index back.
+    for start in first restart; do
+      started=$(date +%s.%N)
+      FLEXPORTAL_PROFILE=production target/release/flexportal serve >"$data/serve.log" 2>&1 &
+      SERVER_PID=$!
+      wait_for "http://127.0.0.1:$PORT/readyz"
+      ready=$(date +%s.%N)
+      label="restart (reads the saved index)"
+      [ "$start" = first ] && label="first start (loads and indexes every partner)"
+      printf '%-9s %-8s %-58s %s s\n' "$db" "$size" "start to ready: $label" "$(awk -v a="$started" -v b="$ready" 'BEGIN {printf "%.2f", b-a}')"
+      if [ "$start" = first ]; then
+        for _ in $(seq 1 600); do [ -e "$data/directory.index" ] && break; sleep 0.1; done
+        kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true
+      fi
+    done
     for endpoint in "${ENDPOINTS[@]}"; do
       curl -fs "http://127.0.0.1:$PORT$endpoint" >/dev/null   # warm up and check it answers 200
       read -r rps p50 p99 errors < <(run_wrk "http://127.0.0.1:$PORT$endpoint")

@@ -70,7 +70,10 @@ impl Portal {
             signer: TokenSigner::new(&keys.jwt),
             hasher: PasswordHasher::new(config.password_hash_concurrency)?,
             limiter: RateLimiter::new(),
-            directory: Arc::new(partners::Directory::default()),
+            directory: Arc::new(partners::Directory::saved_at(
+                config.data_dir.join("directory.index"),
+                &config.database_url(),
+            )),
             time_zone,
             config: Arc::new(config),
             db,

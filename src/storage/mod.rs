@@ -4,6 +4,7 @@ pub mod audit;
 pub mod customers;
 pub mod documents;
 pub mod entities;
+pub mod index_file;
 pub mod outbox;
 pub mod partners;
 pub mod price_book;

@@ -83,6 +83,14 @@ pub async fn find_by_csns_or_slugs(
 }
 
 /// Every published partner: the source of the search read model.
+/// What the directory was built from, in one line: the number of partners and the latest change to
+/// any of them. With the directory version it tells whether a saved index is still this database's.
+pub async fn stamp(db: &impl ConnectionTrait) -> Result<String, DbErr> {
+    let count = Partners::find().count(db).await?;
+    let latest = Partners::find().order_by_desc(partner::Column::UpdatedAt).one(db).await?;
+    Ok(format!("{count}:{}", latest.map(|p| p.updated_at.timestamp_micros()).unwrap_or_default()))
+}
+
 /// Up to `limit` published partners with ids after `after`, in id order: the directory loads in
 /// such batches so that neither the driver nor the loader ever holds the whole table at once.
 pub async fn published_after(

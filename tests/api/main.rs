@@ -12,6 +12,7 @@ mod csrf;
 mod customer_pages;
 mod demo_directory;
 mod directory;
+mod directory_restart;
 mod health;
 mod helpers;
 mod jobs;

@@ -9,6 +9,7 @@ mod codes;
 mod model;
 mod postings;
 pub mod search_text;
+mod snapshot;
 mod summaries;
 #[cfg(test)]
 mod tests;
@@ -27,6 +28,7 @@ pub use model::{
 use postings::{Posting, PostingBuilder, intersect, to_bits};
 use search_text::{GramMap, for_each_gram, posting_is_exact, query_terms, searchable_text, term_keys};
 pub use search_text::{MAX_QUERY_CHARS, MAX_QUERY_TERMS, normalize};
+pub use snapshot::SnapshotError;
 use summaries::{Summary, SummaryCache, SummaryKey, summary_cache};
 
 pub struct SearchIndex {
@@ -89,7 +91,7 @@ impl SearchIndex {
         let language = CodeField::build(docs.iter().map(|d| d.languages.as_slice()), universe);
         let service = CodeField::build(docs.iter().map(|d| d.services.as_slice()), universe);
 
-        let mut index = SearchIndex {
+        let mut index = SearchIndex::assemble(Parts {
             docs,
             texts,
             gram_keys: Vec::new(),
@@ -100,11 +102,8 @@ impl SearchIndex {
             region,
             language,
             service,
-            unfiltered_facets: Arc::default(),
-            eligible: RwLock::new(None),
-            summaries: summary_cache(),
-            generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
-        };
+            unfiltered_facets: Facets::default(),
+        });
         index.build_gram_postings();
         index.unfiltered_facets = Arc::new(Facets {
             tier: sorted_facet(Tier::ALL.into_iter().map(|t| (t, index.tier_range(t).len()))),
@@ -113,6 +112,26 @@ impl SearchIndex {
             service: index.service.facet_all(),
         });
         index
+    }
+
+    /// An index from its built parts, with empty caches and a new generation.
+    fn assemble(parts: Parts) -> Self {
+        SearchIndex {
+            docs: parts.docs,
+            texts: parts.texts,
+            gram_keys: parts.gram_keys,
+            gram_postings: parts.gram_postings,
+            slug_order: parts.slug_order,
+            tier_starts: parts.tier_starts,
+            country: parts.country,
+            region: parts.region,
+            language: parts.language,
+            service: parts.service,
+            unfiltered_facets: Arc::new(parts.unfiltered_facets),
+            eligible: RwLock::new(None),
+            summaries: summary_cache(),
+            generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
+        }
     }
 
     /// Two passes over the text: the first counts the documents holding each gram, so every
@@ -344,6 +363,21 @@ impl SearchIndex {
         let texts = self.texts.iter().map(|t| t.len() + size_of::<Box<str>>()).sum::<usize>();
         docs + texts + grams + self.slug_order.capacity() * 4 + codes.iter().sum::<usize>()
     }
+}
+
+/// What an index is made of, apart from its caches (see [`SearchIndex::assemble`]).
+struct Parts {
+    docs: Vec<PartnerDoc>,
+    texts: Vec<Box<str>>,
+    gram_keys: Vec<u64>,
+    gram_postings: Vec<Posting>,
+    slug_order: Vec<u32>,
+    tier_starts: [u32; 5],
+    country: CodeField,
+    region: CodeField,
+    language: CodeField,
+    service: CodeField,
+    unfiltered_facets: Facets,
 }
 
 /// A query resolved against the index (see [`SearchIndex::plan`]).

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::postings::{Posting, PostingBuilder};
 
 /// One filterable code dimension (country, region, language, service) with interned codes.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct CodeField {
     /// Display form of each code id: its most common spelling (ties to the smallest), so one
     /// mistyped record cannot change how a facet is shown, and input order never matters.

@@ -110,7 +110,7 @@ impl Default for SearchQuery {
 }
 
 /// Counts over the whole match set, each sorted by count descending, then key.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facets {
     pub tier: Vec<(Tier, usize)>,
     pub language: Vec<(String, usize)>,

@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 /// Ordinals of the documents that contain one gram or carry one code, in result order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(super) enum Posting {
     Sparse(Box<[u32]>),
     Dense { bits: Box<[u64]>, count: u32 },
