@@ -75,6 +75,8 @@ for size in $SIZES; do
       export FLEXPORTAL_DATABASE_URL=""
     fi
     FLEXPORTAL_PROFILE=test target/release/flexportal demo-data --partners "$size" --seed 7 >/dev/null 2>&1
+    # The command above saves the index it opened with (the empty directory); start without it.
+    rm -f "$data/directory.index"
     # First start on the new database: loads every partner and builds the index, then saves it to
     # the data folder in the background. The restart after it reads the saved index back.
     for start in first restart; do

@@ -37,8 +37,9 @@ struct SavedIndex {
     path: PathBuf,
     /// Names the database, so that a folder pointed at another database never reuses an index.
     database: String,
-    /// The stamp of the index in use when it has not been written yet.
-    pending: Mutex<Option<String>>,
+    /// An index built from the database and not written yet, with the stamp of what it was built
+    /// from; kept together so that a write never pairs one index with another's stamp.
+    pending: Mutex<Option<(String, Arc<SearchIndex>)>>,
     last_write: Mutex<Option<Instant>>,
     writing: Arc<AtomicBool>,
 }
@@ -102,11 +103,11 @@ impl Directory {
             _ => None,
         };
         let index = match from_file {
-            Some(index) => index,
+            Some(index) => Arc::new(index),
             None => {
-                let index = load_and_build(db).await?;
+                let index = Arc::new(load_and_build(db).await?);
                 if let (Some(saved), Some(stamp)) = (&self.saved, stamp) {
-                    *saved.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some(stamp);
+                    *saved.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some((stamp, index.clone()));
                 }
                 index
             }
@@ -117,7 +118,7 @@ impl Directory {
             millis = started.elapsed().as_millis() as u64,
             "directory index loaded"
         );
-        *self.index.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(index);
+        *self.index.write().unwrap_or_else(|p| p.into_inner()) = index;
         self.version.store(version, Ordering::Release);
         if first_load {
             self.save_if_due();
@@ -137,12 +138,11 @@ impl Directory {
         if recent || saved.writing.swap(true, Ordering::AcqRel) {
             return;
         }
-        let Some(stamp) = saved.pending.lock().unwrap_or_else(|p| p.into_inner()).take() else {
+        let Some((stamp, index)) = saved.pending.lock().unwrap_or_else(|p| p.into_inner()).take() else {
             saved.writing.store(false, Ordering::Release);
             return;
         };
         *saved.last_write.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
-        let index = self.snapshot();
         let path = saved.path.clone();
         let done = std::thread::Builder::new().name("directory-save".into()).spawn({
             let writing = Arc::clone(&saved.writing);
