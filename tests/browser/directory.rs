@@ -96,6 +96,9 @@ fn a_visitor_finds_an_osaka_partner_that_speaks_english_and_sees_the_quote_butto
     browser.screenshot(&screenshot_dir().join("partner-osaka-en.png")).unwrap();
 
     browser.click("a[lang=ja]").unwrap();
+    crate::harness::wait_until("the partner page in Japanese", std::time::Duration::from_secs(10), || {
+        browser.text("h1").is_ok_and(|h1| h1 != "Osaka English KK")
+    });
     assert_eq!(browser.text("h1").unwrap(), "大阪イングリッシュ株式会社");
     assert_eq!(browser.text("#request-quote").unwrap(), "見積を依頼する");
 }

@@ -21,12 +21,18 @@ fn an_operator_signs_in_through_the_login_page_in_japanese_and_english() {
     browser.screenshot(&screenshot_dir().join("workspace-ja.png")).unwrap();
 
     browser.click("a[lang=en]").unwrap();
+    crate::harness::wait_until("the workspace in English", std::time::Duration::from_secs(10), || {
+        browser.text("#welcome").is_ok_and(|w| w != welcome)
+    });
     assert_eq!(browser.text("#welcome").unwrap(), "Welcome, Demo Operator.");
     assert_eq!(browser.text("#role").unwrap(), "Operator");
     browser.screenshot(&screenshot_dir().join("workspace-en.png")).unwrap();
 
     // Signing out ends the session: the workspace asks for a login again.
     browser.click("form[action='/logout'] button").unwrap();
+    // The sign-out form posts and redirects home; wait for the signed-out header before moving on,
+    // or the next navigation can cancel the post.
+    browser.find(".session a[href='/login']").unwrap();
     browser.goto(&format!("{}/app", server.base)).unwrap();
     assert!(browser.source().unwrap().contains("action=\"/login\""));
 }
