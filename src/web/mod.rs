@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod choices;
 pub mod client;
 pub mod csrf;
 pub mod error;

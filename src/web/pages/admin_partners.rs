@@ -12,8 +12,7 @@ use crate::domain::Portal;
 use crate::domain::accounts::NewUser;
 use crate::domain::actor::Origin;
 use crate::domain::error::{Error, FieldError};
-use crate::domain::partners::{self, PartnerInput, Tier};
-use crate::domain::region::{Country, Language, Service};
+use crate::domain::partners::{self, PartnerInput};
 use crate::storage::partners::PartnerRow;
 use crate::web::auth::Admin;
 use crate::web::csrf::Protected;
@@ -125,12 +124,11 @@ fn form_view(input: &PartnerInput) -> serde_json::Value {
 }
 
 fn choices(lang: Lang) -> serde_json::Value {
-    let l = lang.code();
     serde_json::json!({
-        "tiers": Tier::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
-        "countries": Country::iter().map(|c| serde_json::json!({"code": c.code(), "name": c.name(l)})).collect::<Vec<_>>(),
-        "languages": Language::iter().map(|c| serde_json::json!({"code": c.code(), "name": c.name(l)})).collect::<Vec<_>>(),
-        "services": Service::iter().map(|c| serde_json::json!({"code": c.code(), "name": c.name(l)})).collect::<Vec<_>>(),
+        "tiers": crate::web::choices::tiers(),
+        "countries": crate::web::choices::countries(lang),
+        "languages": crate::web::choices::languages(lang),
+        "services": crate::web::choices::services(lang),
     })
 }
 

@@ -14,19 +14,12 @@ use crate::domain::actor::Origin;
 use crate::domain::error::Error;
 use crate::domain::partners::search_index::{Facets, PartnerDoc, is_flex_eligible};
 use crate::domain::partners::{SearchQuery, Tier};
-use crate::domain::region::{Country, Language, Prefecture, Service};
 use crate::web::api::partners::limit_search;
 use crate::web::error::{WebError, field_errors};
 use crate::web::i18n::Lang;
 use crate::web::page::Page;
 use crate::web::partner_view::{Labeled, country_name, language_labels, region_labels, service_labels};
 use crate::web::search_params::SearchParams;
-
-#[derive(Serialize)]
-struct Option_ {
-    code: &'static str,
-    name: &'static str,
-}
 
 #[derive(Serialize)]
 struct FacetLink {
@@ -146,18 +139,13 @@ fn choices(lang: Lang) -> serde_json::Value {
 }
 
 fn build_choices(lang: Lang) -> serde_json::Value {
-    let l = lang.code();
-    let prefectures: Vec<Option_> = Prefecture::iter()
-        .map(|p| Option_ { code: p.code(), name: if lang == Lang::Ja { p.name_ja() } else { p.name_en() } })
-        .collect();
-    let countries: Vec<Option_> =
-        Country::iter().map(|c| Option_ { code: c.code(), name: c.name(l) }).collect();
-    let languages: Vec<Option_> =
-        Language::iter().map(|c| Option_ { code: c.code(), name: c.name(l) }).collect();
-    let services: Vec<Option_> =
-        Service::iter().map(|c| Option_ { code: c.code(), name: c.name(l) }).collect();
-    serde_json::json!({ "prefectures": prefectures, "countries": countries, "languages": languages, "services": services,
-        "tiers": Tier::ALL.iter().map(|t| t.as_str()).collect::<Vec<_>>() })
+    serde_json::json!({
+        "prefectures": crate::web::choices::prefectures(lang),
+        "countries": crate::web::choices::countries(lang),
+        "languages": crate::web::choices::languages(lang),
+        "services": crate::web::choices::services(lang),
+        "tiers": crate::web::choices::tiers(),
+    })
 }
 
 /// Search pages as anonymous visitors see them, rendered once per directory version, day,

@@ -11,7 +11,6 @@ use crate::domain::actor::Origin;
 use crate::domain::error::Error;
 use crate::domain::partners::search_index::is_flex_eligible;
 use crate::domain::quote_requests::{self, RequestInput};
-use crate::domain::region::{Country, Language, Prefecture};
 use crate::web::csrf::Protected;
 use crate::web::error::{WebError, field_errors};
 use crate::web::i18n::Lang;
@@ -42,11 +41,10 @@ struct RequestForm {
 }
 
 fn choices(lang: Lang) -> serde_json::Value {
-    let l = lang.code();
     serde_json::json!({
-        "countries": Country::iter().map(|c| serde_json::json!({"code": c.code(), "name": c.name(l)})).collect::<Vec<_>>(),
-        "prefectures": Prefecture::iter().map(|p| serde_json::json!({"code": p.code(), "name": if lang == Lang::Ja { p.name_ja() } else { p.name_en() }})).collect::<Vec<_>>(),
-        "languages": Language::iter().map(|c| serde_json::json!({"code": c.code(), "name": c.name(l)})).collect::<Vec<_>>(),
+        "countries": crate::web::choices::countries(lang),
+        "prefectures": crate::web::choices::prefectures(lang),
+        "languages": crate::web::choices::languages(lang),
     })
 }
 

@@ -13,7 +13,6 @@ use super::view::{FormReply, errors_by_field, local_time, notice, pager_params, 
 use crate::domain::actor::{Actor, Origin};
 use crate::domain::customers::{self, CustomerInput};
 use crate::domain::error::{Error, FieldError};
-use crate::domain::region::Country;
 use crate::domain::{Portal, quotes};
 use crate::storage::customers::CustomerRow;
 use crate::web::auth::PartnerStaff;
@@ -86,11 +85,7 @@ fn row_view(row: &CustomerRow) -> serde_json::Value {
 }
 
 fn choices(page: &Page) -> serde_json::Value {
-    let l = page.lang.code();
-    serde_json::json!({
-        "countries": Country::iter().map(|c| serde_json::json!({"code": c.code(), "name": c.name(l)})).collect::<Vec<_>>(),
-        "languages": DOCUMENT_LANGUAGES,
-    })
+    serde_json::json!({ "countries": crate::web::choices::countries(page.lang), "languages": DOCUMENT_LANGUAGES })
 }
 
 #[get("/app/customers?<q>&<paging..>")]
