@@ -192,10 +192,6 @@ impl Template {
             views.render(&self.name, &c)
         })
     }
-
-    pub fn name(&self) -> &str {
-        &self.name
-    }
 }
 
 /// The error and its sources on one line, for the log.

@@ -37,11 +37,16 @@ struct SavedIndex {
     path: PathBuf,
     /// Names the database, so that a folder pointed at another database never reuses an index.
     database: String,
+    state: Mutex<SaveState>,
+    writing: Arc<AtomicBool>,
+}
+
+#[derive(Default)]
+struct SaveState {
     /// An index built from the database and not written yet, with the stamp of what it was built
     /// from; kept together so that a write never pairs one index with another's stamp.
-    pending: Mutex<Option<(String, Arc<SearchIndex>)>>,
-    last_write: Mutex<Option<Instant>>,
-    writing: Arc<AtomicBool>,
+    pending: Option<(String, Arc<SearchIndex>)>,
+    last_write: Option<Instant>,
 }
 
 impl Default for Directory {
@@ -66,8 +71,7 @@ impl Directory {
             saved: Some(SavedIndex {
                 path,
                 database,
-                pending: Mutex::new(None),
-                last_write: Mutex::new(None),
+                state: Mutex::default(),
                 writing: Arc::new(AtomicBool::new(false)),
             }),
             ..Directory::default()
@@ -96,7 +100,7 @@ impl Directory {
             }
             None => None,
         };
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let first_load = self.version.load(Ordering::Acquire) == -1;
         let from_file = match (&self.saved, &stamp) {
             (Some(saved), Some(stamp)) if first_load => saved.read(stamp.clone()).await,
@@ -107,7 +111,8 @@ impl Directory {
             None => {
                 let index = Arc::new(load_and_build(db).await?);
                 if let (Some(saved), Some(stamp)) = (&self.saved, stamp) {
-                    *saved.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some((stamp, index.clone()));
+                    saved.state.lock().unwrap_or_else(|p| p.into_inner()).pending =
+                        Some((stamp, index.clone()));
                 }
                 index
             }
@@ -130,19 +135,16 @@ impl Directory {
     /// and the last write is long enough ago.
     pub fn save_if_due(&self) {
         let Some(saved) = &self.saved else { return };
-        let recent = saved
-            .last_write
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_some_and(|at| at.elapsed() < SAVE_AT_MOST_EVERY);
-        if recent || saved.writing.swap(true, Ordering::AcqRel) {
+        let mut state = saved.state.lock().unwrap_or_else(|p| p.into_inner());
+        let recent = state.last_write.is_some_and(|at| at.elapsed() < SAVE_AT_MOST_EVERY);
+        // Set only under the lock, cleared by the writer when it is done.
+        if recent || saved.writing.load(Ordering::Acquire) {
             return;
         }
-        let Some((stamp, index)) = saved.pending.lock().unwrap_or_else(|p| p.into_inner()).take() else {
-            saved.writing.store(false, Ordering::Release);
-            return;
-        };
-        *saved.last_write.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
+        let Some((stamp, index)) = state.pending.take() else { return };
+        saved.writing.store(true, Ordering::Release);
+        state.last_write = Some(Instant::now());
+        drop(state);
         let path = saved.path.clone();
         let done = std::thread::Builder::new().name("directory-save".into()).spawn({
             let writing = Arc::clone(&saved.writing);
