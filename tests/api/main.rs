@@ -25,6 +25,7 @@ mod price_book;
 mod price_book_in_force;
 mod price_book_pages;
 mod quotes;
+mod schema;
 mod tenancy;
 mod tokens;
 mod workspace_pages;
