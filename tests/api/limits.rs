@@ -55,6 +55,92 @@ async fn audit_details(app: &TestApp, action: &str) -> Vec<(String, Option<Strin
 }
 
 #[rocket::async_test]
+async fn a_flood_of_huge_e_mails_leaves_the_limiter_and_the_audit_log_bounded() {
+    let app = spawn_app().await;
+    let padding = "x".repeat(20_000);
+    for i in 0..1_000u32 {
+        // A thousand clients, so that no per-client limit hides what each attempt would keep.
+        let from = format!("10.{}.{}.1:4000", i / 256, i % 256);
+        let email = format!("{i}{padding}@example.com");
+        let response = login_from(&app, &from, &email, "whatever").await;
+        assert_eq!(response.status(), Status::UnprocessableEntity, "attempt {i}");
+        let body = problem(response).await;
+        assert_eq!(body["errors"][0]["field"], "email");
+        assert_eq!(body["errors"][0]["code"], "too_long");
+    }
+    let limiter = &app.portal().limiter;
+    assert!(limiter.len() <= 10, "the limiter tracks {} keys", limiter.len());
+    assert!(limiter.key_bytes() <= 10 * 200, "the limiter keys hold {} bytes", limiter.key_bytes());
+    let (rows, longest) = audit_rows(&app, "login.failed").await;
+    assert_eq!(rows, 0, "an e-mail no account can have is refused before the audit log");
+    assert_eq!(longest, 0);
+}
+
+#[rocket::async_test]
+async fn the_login_page_refuses_an_over_long_e_mail_by_name_without_echoing_it() {
+    let app = spawn_app().await;
+    let csrf = app.csrf_from("/login").await;
+    let email = format!("{}@example.com", "y".repeat(30_000));
+    let response = app
+        .client
+        .post("/login")
+        .header(ContentType::Form)
+        .body(form(&[("_csrf", &csrf), ("email", &email), ("password", "whatever")]))
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    let html = response.into_string().await.unwrap();
+    assert!(html.contains("メールアドレスは254文字以内です。"), "the message names the e-mail field");
+    assert!(!html.contains("yyyyyyyyyy"), "the over-long e-mail is not echoed back");
+    assert_eq!(audit_rows(&app, "login.failed").await.0, 0);
+}
+
+#[rocket::async_test]
+async fn failed_logins_audit_a_plausible_e_mail_as_text_and_anything_else_as_a_short_hash() {
+    let app = spawn_app().await;
+    let hostile = "<img src=x onerror=alert(1)> DROP TABLE users;";
+    assert_eq!(login_from(&app, "192.0.2.1:1", hostile, "wrong").await.status(), Status::Unauthorized);
+    assert_eq!(
+        login_from(&app, "192.0.2.1:1", "nobody@example.com", "wrong").await.status(),
+        Status::Unauthorized
+    );
+    let details = audit_details(&app, "login.failed").await;
+    assert_eq!(details.len(), 2);
+    let hashed = details.iter().find(|(d, _)| d.contains("email_sha256")).expect("a hashed entry");
+    assert!(!hashed.0.contains("onerror") && !hashed.0.contains("DROP"), "{}", hashed.0);
+    let hash: serde_json::Value = serde_json::from_str(&hashed.0).unwrap();
+    assert_eq!(hash["email_sha256"].as_str().map(str::len), Some(16));
+    assert!(details.iter().any(|(d, _)| d.contains("nobody@example.com")));
+    let (_, longest) = audit_rows(&app, "login.failed").await;
+    assert!(longest < 100, "audit details stay short ({longest} bytes)");
+}
+
+#[rocket::async_test]
+async fn bad_passwords_from_one_client_do_not_lock_out_another() {
+    let app = spawn_app().await;
+    app.user("ops@example.com", "admin").await;
+    let attacker = "198.51.100.66:5000";
+    for attempt in 1..=10 {
+        let response = login_from(&app, attacker, "ops@example.com", "wrong password").await;
+        assert_eq!(response.status(), Status::Unauthorized, "attempt {attempt}");
+    }
+    for _ in 0..2 {
+        let response = login_from(&app, attacker, "ops@example.com", "wrong password").await;
+        assert_eq!(response.status(), Status::TooManyRequests);
+        let retry: u64 = response.headers().get_one("Retry-After").expect("Retry-After").parse().unwrap();
+        assert!((1..=900).contains(&retry));
+    }
+    // The attacker is refused even with the right password…
+    let response = login_from(&app, attacker, "ops@example.com", PASSWORD).await;
+    assert_eq!(response.status(), Status::TooManyRequests);
+    // …while the owner, on another connection, signs in (slowed down a little, never locked out).
+    let response = login_from(&app, "203.0.113.10:6000", "ops@example.com", PASSWORD).await;
+    assert_eq!(response.status(), Status::Ok);
+    let body: serde_json::Value = response.into_json().await.unwrap();
+    assert!(body["access_token"].as_str().is_some_and(|t| !t.is_empty()));
+}
+
+#[rocket::async_test]
 async fn behind_a_proxy_the_client_is_the_address_the_proxy_added_not_a_spoofed_one() {
     let app = spawn_app_with(with(&[
         ("client_ip_header", "X-Forwarded-For".into()),
@@ -84,4 +170,24 @@ async fn behind_a_proxy_the_client_is_the_address_the_proxy_added_not_a_spoofed_
     let ips: Vec<_> = audit_details(&app, "login.failed").await.into_iter().map(|(_, ip)| ip).collect();
     assert_eq!(ips.len(), 3);
     assert!(ips.iter().all(|ip| ip.as_deref() == Some("203.0.113.7")), "{ips:?}");
+}
+
+#[rocket::async_test]
+async fn ipv6_clients_share_one_limit_across_their_slash_64() {
+    let app = spawn_app_with(with(&[("login_attempts_per_client_per_minute", 3.into())])).await;
+    for (i, from) in
+        ["[2001:db8:1:2::1]:1", "[2001:db8:1:2::2]:1", "[2001:db8:1:2:ffff::3]:1"].iter().enumerate()
+    {
+        let response = login_from(&app, from, &format!("user{i}@example.com"), "wrong").await;
+        assert_eq!(response.status(), Status::Unauthorized, "{from}");
+    }
+    let response =
+        login_from(&app, "[2001:db8:1:2:aaaa:bbbb:cccc:dddd]:1", "user9@example.com", "wrong").await;
+    assert_eq!(
+        response.status(),
+        Status::TooManyRequests,
+        "a new address in the same /64 is the same client"
+    );
+    let response = login_from(&app, "[2001:db8:1:3::1]:1", "user9@example.com", "wrong").await;
+    assert_eq!(response.status(), Status::Unauthorized, "the next /64 is another client");
 }
