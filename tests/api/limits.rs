@@ -191,3 +191,44 @@ async fn ipv6_clients_share_one_limit_across_their_slash_64() {
     let response = login_from(&app, "[2001:db8:1:3::1]:1", "user9@example.com", "wrong").await;
     assert_eq!(response.status(), Status::Unauthorized, "the next /64 is another client");
 }
+
+async fn change_password<'a>(app: &'a TestApp, from: &str, current: &str) -> LocalResponse<'a> {
+    let csrf = app.csrf_from("/account").await;
+    app.client
+        .post("/account/password")
+        .remote(addr(from))
+        .header(ContentType::Form)
+        .body(form(&[
+            ("_csrf", &csrf),
+            ("current_password", current),
+            ("new_password", "a brand new passphrase"),
+        ]))
+        .dispatch()
+        .await
+}
+
+#[rocket::async_test]
+async fn password_changes_are_limited_per_user_and_client_with_429_and_retry_after() {
+    let app = spawn_app_with(with(&[("password_changes_per_hour", 3.into())])).await;
+    app.user("ops@example.com", "admin").await;
+    app.user("other@example.com", "admin").await;
+    app.browser_login("ops@example.com").await;
+    for attempt in 1..=3 {
+        let response = change_password(&app, "192.0.2.10:1", "not my password").await;
+        assert_eq!(response.status(), Status::UnprocessableEntity, "attempt {attempt}");
+    }
+    let response = change_password(&app, "192.0.2.10:1", PASSWORD).await;
+    assert_eq!(response.status(), Status::TooManyRequests, "even the right password waits");
+    assert!(response.headers().get_one("Retry-After").is_some_and(|s| s.parse::<u64>().is_ok()));
+    let html = response.into_string().await.unwrap();
+    assert!(html.contains("リクエストが多すぎます"), "a clear page in Japanese");
+    // The same user from another client is still limited (per user)…
+    let response = change_password(&app, "192.0.2.99:1", PASSWORD).await;
+    assert_eq!(response.status(), Status::TooManyRequests);
+    // …and the password was not changed by any of it.
+    assert_eq!(login_from(&app, "192.0.2.50:1", "ops@example.com", PASSWORD).await.status(), Status::Ok);
+    // Another user on another client is not affected.
+    app.browser_login("other@example.com").await;
+    let response = change_password(&app, "192.0.2.11:1", "not my password").await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+}
