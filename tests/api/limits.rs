@@ -232,3 +232,31 @@ async fn password_changes_are_limited_per_user_and_client_with_429_and_retry_aft
     let response = change_password(&app, "192.0.2.11:1", "not my password").await;
     assert_eq!(response.status(), Status::UnprocessableEntity);
 }
+
+#[rocket::async_test]
+async fn document_verification_is_limited_per_client_on_the_page_and_the_api() {
+    let app = spawn_app_with(with(&[("verify_lookups_per_client_per_minute", 3.into())])).await;
+    let from = addr("192.0.2.20:1");
+    for _ in 0..3 {
+        let response = app.client.get("/verify/NOPE").remote(from).dispatch().await;
+        assert_eq!(response.status(), Status::NotFound);
+    }
+    let response = app.client.get("/verify/NOPE").remote(from).dispatch().await;
+    assert_eq!(response.status(), Status::TooManyRequests);
+    assert!(response.headers().get_one("Retry-After").is_some_and(|s| s.parse::<u64>().is_ok()));
+    let html = response.into_string().await.unwrap();
+    assert!(html.contains("短時間に多くの書類が照会されました"), "{html}");
+    let html =
+        app.client.get("/verify/NOPE?lang=en").remote(from).dispatch().await.into_string().await.unwrap();
+    assert!(html.contains("Too many documents were looked up"), "{html}");
+    let response = app.client.get("/api/v1/verify/NOPE").remote(from).dispatch().await;
+    assert_eq!(response.status(), Status::TooManyRequests);
+    assert!(response.headers().get_one("Retry-After").is_some());
+    assert_eq!(problem(response).await["status"], 429);
+    // Another client still looks documents up.
+    let other = addr("192.0.2.21:1");
+    assert_eq!(
+        app.client.get("/api/v1/verify/NOPE").remote(other).dispatch().await.status(),
+        Status::NotFound
+    );
+}
