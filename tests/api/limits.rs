@@ -260,3 +260,37 @@ async fn document_verification_is_limited_per_client_on_the_page_and_the_api() {
         Status::NotFound
     );
 }
+
+#[rocket::async_test]
+async fn metrics_need_the_configured_bearer_token_in_production() {
+    let production = |extra: &[(&'static str, serde_json::Value)]| Options {
+        profile: Some(flexportal::config::Profile::Production),
+        extra: extra.to_vec(),
+        ..Default::default()
+    };
+    let app = spawn_app_with(production(&[("metrics_token", "scrape-me-0123456789".into())])).await;
+    let response = app.client.get("/metrics").dispatch().await;
+    assert_eq!(response.status(), Status::Unauthorized);
+    assert!(response.headers().get_one("WWW-Authenticate").is_some_and(|v| v.starts_with("Bearer")));
+    let response = app.client.get("/metrics").header(bearer("wrong-token")).dispatch().await;
+    assert_eq!(response.status(), Status::Unauthorized);
+    let response = app.client.get("/metrics").header(bearer("scrape-me-0123456789")).dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+    assert!(response.into_string().await.unwrap().contains("flexportal_http_requests_total"));
+
+    // Production without a token: closed to everyone.
+    let app = spawn_app_with(production(&[])).await;
+    assert_eq!(app.client.get("/metrics").dispatch().await.status(), Status::Unauthorized);
+    let response = app.client.get("/metrics").header(bearer("anything")).dispatch().await;
+    assert_eq!(response.status(), Status::Unauthorized);
+}
+
+#[rocket::async_test]
+async fn outside_production_metrics_stay_open_unless_a_token_is_configured() {
+    let app = spawn_app().await;
+    assert_eq!(app.client.get("/metrics").dispatch().await.status(), Status::Ok);
+    let app = spawn_app_with(with(&[("metrics_token", "dev-token-0123456789".into())])).await;
+    assert_eq!(app.client.get("/metrics").dispatch().await.status(), Status::Unauthorized);
+    let response = app.client.get("/metrics").header(bearer("dev-token-0123456789")).dispatch().await;
+    assert_eq!(response.status(), Status::Ok);
+}
