@@ -294,3 +294,33 @@ async fn outside_production_metrics_stay_open_unless_a_token_is_configured() {
     let response = app.client.get("/metrics").header(bearer("dev-token-0123456789")).dispatch().await;
     assert_eq!(response.status(), Status::Ok);
 }
+
+#[rocket::async_test]
+async fn a_signed_in_request_is_served_while_another_write_holds_the_database() {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-11-30T09:00:00Z").unwrap().to_utc();
+    let app = spawn_app_with(Options { fake_now: Some(start), ..Default::default() }).await;
+    app.user("ops@example.com", "admin").await;
+    let token = app.token("ops@example.com").await;
+    // Five minutes later the session is due for a last-seen update…
+    let later = start + chrono::Duration::minutes(5);
+    app.portal().clock.set(later);
+    {
+        // …while another request is in the middle of a write transaction.
+        let tx = app.portal().db.write().await.unwrap();
+        tx.execute_unprepared("UPDATE users SET locale = locale").await.unwrap();
+        let response = app.get_with_token("/api/v1/me", &token).await;
+        assert_eq!(response.status(), Status::Ok, "the touch neither waits for nor races the writer");
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(last_seen(&app).await, start, "skipped while the writer was busy");
+    assert_eq!(app.get_with_token("/api/v1/me", &token).await.status(), Status::Ok);
+    assert_eq!(last_seen(&app).await, later, "recorded once the writer is free");
+}
+
+async fn last_seen(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
+    let db = app.portal().db.conn();
+    let sql = "SELECT last_seen_at FROM sessions".to_owned();
+    let row =
+        db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+    row.try_get("", "last_seen_at").unwrap()
+}

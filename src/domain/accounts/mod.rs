@@ -210,7 +210,7 @@ pub async fn authenticate(portal: &Portal, token: &str) -> Result<Actor> {
     }
     let role = Role::parse(&user.role).ok_or(Error::Unauthorized)?;
     if now - session.last_seen_at > chrono::Duration::minutes(1) {
-        storage::sessions::touch(portal.db.conn(), session.id, now).await.map_err(Error::internal)?;
+        touch_session(portal, session.id, now).await?;
     }
     Ok(Actor {
         user_id: user.id,
@@ -220,6 +220,19 @@ pub async fn authenticate(portal: &Portal, token: &str) -> Result<Actor> {
         partner_id: user.partner_id,
         session_id: session.id,
     })
+}
+
+/// Records a session's activity through the writer, but only when the writer is free: the
+/// last-seen time is best effort (the next request tries again), so a request never waits behind
+/// a long write for it, nor writes beside the SQLite writer lock and makes that write fail with
+/// "database is locked".
+async fn touch_session(portal: &Portal, session_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+    let Some(tx) = portal.db.try_write().await.map_err(Error::internal)? else {
+        tracing::debug!(%session_id, "session touch skipped: the writer is busy");
+        return Ok(());
+    };
+    storage::sessions::touch(&*tx, session_id, now).await.map_err(Error::internal)?;
+    tx.commit().await.map_err(Error::internal)
 }
 
 /// Ends the actor's session: the token stops working at once, wherever it was copied to.
