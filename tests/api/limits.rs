@@ -312,7 +312,10 @@ async fn a_signed_in_request_is_served_while_another_write_holds_the_database() 
         assert_eq!(response.status(), Status::Ok, "the touch neither waits for nor races the writer");
         tx.commit().await.unwrap();
     }
-    assert_eq!(last_seen(&app).await, start, "skipped while the writer was busy");
+    if app.portal().db.backend() == sea_orm::DbBackend::Sqlite {
+        // PostgreSQL has no writer lock: there the touch simply happens beside the other write.
+        assert_eq!(last_seen(&app).await, start, "skipped while the writer was busy");
+    }
     assert_eq!(app.get_with_token("/api/v1/me", &token).await.status(), Status::Ok);
     assert_eq!(last_seen(&app).await, later, "recorded once the writer is free");
 }
