@@ -54,6 +54,9 @@ pub struct Config {
     pub log_level: String,
     pub log_format: String,
     pub client_ip_header: String,
+    /// How many proxies in front of the portal append to `client_ip_header`; the client is the
+    /// entry this many places from the right (1: a single reverse proxy).
+    pub client_ip_trusted_hops: usize,
     pub secure_cookies: bool,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
@@ -61,6 +64,16 @@ pub struct Config {
     pub login_failures_per_account: u32,
     pub login_failure_window_seconds: u64,
     pub login_attempts_per_client_per_minute: u32,
+    /// Failed sign-ins on one account, from all clients together, before each further attempt on
+    /// it is slowed down (doubling from 250 ms up to `login_slowdown_max_ms`); 0 turns it off.
+    pub login_slowdown_after_failures: u32,
+    pub login_slowdown_max_ms: u64,
+    /// Password-change attempts per user and per client; 0 turns the limit off.
+    pub password_changes_per_hour: u32,
+    /// Document verification lookups (`/verify/<code>`) per client; 0 turns the limit off.
+    pub verify_lookups_per_client_per_minute: u32,
+    /// Keys each in-process rate-limit map may track before it sweeps and evicts.
+    pub rate_limit_max_keys: usize,
     /// 0 turns the limit off.
     pub search_requests_per_client_per_minute: u32,
     pub quote_requests_per_client_per_hour: u32,
@@ -74,6 +87,10 @@ pub struct Config {
     pub fake_now: Option<DateTime<Utc>>,
     #[serde(default)]
     pub secret_key: Option<String>,
+    /// The bearer token `/metrics` asks for; a secret, set through `FLEXPORTAL_METRICS_TOKEN`.
+    /// Unset: `/metrics` is open outside production and answers 401 in production.
+    #[serde(default)]
+    pub metrics_token: Option<String>,
     pub mail_transport: MailTransportKind,
     /// The sender of every message, e.g. `Flex Partner Portal <no-reply@flexportal.example>`.
     pub mail_from: String,
@@ -156,12 +173,13 @@ impl Config {
     /// # Errors
     /// Production without a key, a key shorter than 32 bytes, or an unreadable key file.
     pub fn load_secret_key(&self) -> Result<(Vec<u8>, SecretSource), ConfigError> {
+        let production = self.profile == Profile::Production;
         if let Some(key) = self.secret_key.as_deref().filter(|k| !k.is_empty()) {
-            return decode_secret(key).map(|k| (k, SecretSource::Environment));
+            return decode_secret(key, production).map(|k| (k, SecretSource::Environment));
         }
         let path = self.data_dir.join("secret.key");
         match std::fs::read_to_string(&path) {
-            Ok(text) => decode_secret(text.trim()).map(|k| (k, SecretSource::File(path))),
+            Ok(text) => decode_secret(text.trim(), production).map(|k| (k, SecretSource::File(path))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if self.profile == Profile::Production {
                     return Err(ConfigError::Invalid(
@@ -184,14 +202,31 @@ pub enum SecretSource {
     Generated(PathBuf),
 }
 
-fn decode_secret(text: &str) -> Result<Vec<u8>, ConfigError> {
+/// The key must be base64 (standard or URL-safe, padded or not) of at least 32 bytes, as
+/// `openssl rand -base64 32` prints. A passphrase (text that is not such base64) is refused in
+/// production, where its few bits of entropy would sign every session; elsewhere its bytes are used
+/// as they are, so development and tests can name a readable key.
+fn decode_secret(text: &str, production: bool) -> Result<Vec<u8>, ConfigError> {
     use base64::Engine;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(text.trim())
-        .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text.trim()))
-        .unwrap_or_else(|_| text.as_bytes().to_vec());
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let text = text.trim();
+    let decoded =
+        [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD].iter().find_map(|e| e.decode(text).ok());
+    let bytes = match decoded {
+        Some(bytes) => bytes,
+        None if production => {
+            return Err(ConfigError::Invalid(
+                "secret_key is not base64: production needs 32+ random bytes in base64 (e.g. `openssl rand -base64 32`), not a passphrase"
+                    .into(),
+            ));
+        }
+        None => text.as_bytes().to_vec(),
+    };
     if bytes.len() < 32 {
-        return Err(ConfigError::Invalid("secret_key must hold at least 32 bytes".into()));
+        return Err(ConfigError::Invalid(format!(
+            "secret_key holds {} bytes; it needs at least 32 random bytes in base64 (e.g. `openssl rand -base64 32`)",
+            bytes.len()
+        )));
     }
     Ok(bytes)
 }
@@ -216,4 +251,48 @@ fn generate_secret_file(path: &Path) -> Result<Vec<u8>, ConfigError> {
     let mut file = options.open(path).map_err(wrap)?;
     file.write_all(base64::engine::general_purpose::STANDARD.encode(&key).as_bytes()).map_err(wrap)?;
     Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::providers::Serialized;
+
+    fn production_with_key(key: &str) -> Config {
+        let dir = std::env::temp_dir().join("flexportal-config-test-never-written");
+        Config::for_profile(
+            Profile::Production,
+            Serialized::globals(serde_json::json!({ "secret_key": key, "data_dir": dir })),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn production_refuses_a_passphrase_as_the_secret_key_with_a_clear_message() {
+        let config = production_with_key("correct horse battery staple and more words!");
+        let message = config.load_secret_key().unwrap_err().to_string();
+        assert!(message.contains("base64") && message.contains("passphrase"), "{message}");
+    }
+
+    #[test]
+    fn a_short_key_is_refused_everywhere() {
+        // 16 bytes of base64.
+        let message =
+            production_with_key("AAECAwQFBgcICQoLDA0ODw==").load_secret_key().unwrap_err().to_string();
+        assert!(message.contains("16 bytes") && message.contains("at least 32"), "{message}");
+    }
+
+    #[test]
+    fn production_accepts_32_random_bytes_in_base64_padded_or_url_safe() {
+        let (key, source) =
+            production_with_key("q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80=").load_secret_key().unwrap();
+        assert_eq!(key.len(), 32);
+        assert!(matches!(source, SecretSource::Environment));
+        let (key, _) =
+            production_with_key("q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80").load_secret_key().unwrap();
+        assert_eq!(key.len(), 32);
+        let (key, _) =
+            production_with_key("_-_-EjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80").load_secret_key().unwrap();
+        assert_eq!(key.len(), 32);
+    }
 }

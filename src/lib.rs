@@ -49,6 +49,11 @@ pub async fn open(config: Config) -> Result<Portal, StartError> {
         }
         SecretSource::Environment => tracing::info!("secret key read from the environment"),
     }
+    if config.profile == config::Profile::Production
+        && config.metrics_token.as_deref().is_none_or(str::is_empty)
+    {
+        tracing::warn!("FLEXPORTAL_METRICS_TOKEN is not set: /metrics answers 401 to every scraper");
+    }
     let db = storage::Db::connect(&config.database_url(), config.database_max_connections).await?;
     db.migrate().await?;
     let portal = Portal::new(config, db, &secret)?;

@@ -64,3 +64,30 @@ pub struct Origin {
     pub client_ip: Option<String>,
     pub request_id: Option<String>,
 }
+
+impl Origin {
+    /// The client as a rate-limit key: an IPv4 address as it is, an IPv6 address by its /64 (one
+    /// subscriber usually holds a whole /64, so single addresses would be free to rotate), and
+    /// `unknown` when the address is not known.
+    pub fn client_key(&self) -> String {
+        match self.client_ip.as_deref().map(str::parse::<std::net::IpAddr>) {
+            Some(Ok(ip)) => limit_key(ip),
+            Some(Err(_)) | None => "unknown".to_owned(),
+        }
+    }
+}
+
+/// See [`Origin::client_key`].
+pub fn limit_key(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let prefix = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{prefix}/64")
+            }
+        },
+    }
+}

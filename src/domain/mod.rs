@@ -69,7 +69,7 @@ impl Portal {
         Ok(Self {
             signer: TokenSigner::new(&keys.jwt),
             hasher: PasswordHasher::new(config.password_hash_concurrency)?,
-            limiter: RateLimiter::new(),
+            limiter: RateLimiter::with_max_keys(config.rate_limit_max_keys),
             directory: Arc::new(partners::Directory::saved_at(
                 config.data_dir.join("directory.index"),
                 &config.database_url(),

@@ -180,7 +180,7 @@ async fn route(portal: &Portal, request: &ValidRequest) -> Result<Vec<(PartnerDo
 /// `Validation` for bad fields (or when no eligible partner serves the region and language),
 /// `NotFound` for an unknown or ineligible chosen partner, `RateLimited`.
 pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> Result<Submitted> {
-    let client = format!("quote-request:{}", origin.client_ip.as_deref().unwrap_or("unknown"));
+    let client = format!("quote-request:{}", origin.client_key());
     portal.limiter.hit(
         &client,
         portal.config.quote_requests_per_client_per_hour,

@@ -107,6 +107,24 @@ impl Db {
         Ok(WriteTx { tx, _writer: guard })
     }
 
+    /// Begins a transaction that may write, or `None` at once when another writer holds the SQLite
+    /// writer lock: for best-effort writes (a session's last-seen time) that must neither wait
+    /// behind a long write nor race it into "database is locked".
+    ///
+    /// # Errors
+    /// The transaction could not begin.
+    pub async fn try_write(&self) -> Result<Option<WriteTx>, DbErr> {
+        let guard = match &self.writer {
+            Some(lock) => match lock.clone().try_lock_owned() {
+                Ok(guard) => Some(guard),
+                Err(_) => return Ok(None),
+            },
+            None => None,
+        };
+        let tx = self.conn.begin().await?;
+        Ok(Some(WriteTx { tx, _writer: guard }))
+    }
+
     /// Applies every pending migration.
     ///
     /// # Errors

@@ -5,9 +5,15 @@ use std::time::Instant;
 
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::Header;
-use rocket::{Data, Request, Response, State, get};
+use rocket::request::{FromRequest, Outcome};
+use rocket::{Data, Request, Responder, Response, State, get};
+use subtle::ConstantTimeEq;
 
 use super::client::request_id;
+use super::error::WebError;
+use crate::config::{Config, Profile};
+use crate::domain::Portal;
+use crate::domain::error::Error;
 
 /// Latency buckets in seconds for the request histogram.
 const BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0];
@@ -108,7 +114,48 @@ impl Fairing for Telemetry {
     }
 }
 
+/// The `Authorization` header of a request, if any.
+pub struct Authorization(Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Authorization {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(Authorization(req.headers().get_one("Authorization").map(str::to_owned)))
+    }
+}
+
+#[derive(Responder)]
+pub enum MetricsReply {
+    Text(String),
+    Refused { inner: WebError, challenge: Header<'static> },
+}
+
+/// Whether `authorization` opens `/metrics`: with `metrics_token` set, only
+/// `Bearer <metrics_token>` does (compared in constant time); without it, everyone outside
+/// production and no one in production.
+pub fn metrics_allowed(config: &Config, authorization: Option<&str>) -> bool {
+    match config.metrics_token.as_deref().filter(|t| !t.is_empty()) {
+        Some(expected) => authorization
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .is_some_and(|given| bool::from(given.trim().as_bytes().ct_eq(expected.as_bytes()))),
+        None => config.profile != Profile::Production,
+    }
+}
+
 #[get("/metrics")]
-pub fn metrics(metrics: &State<Metrics>) -> String {
-    metrics.render()
+pub fn metrics(
+    portal: &State<Portal>,
+    metrics: &State<Metrics>,
+    authorization: Authorization,
+) -> MetricsReply {
+    if metrics_allowed(&portal.config, authorization.0.as_deref()) {
+        MetricsReply::Text(metrics.render())
+    } else {
+        MetricsReply::Refused {
+            inner: WebError(Error::Unauthorized),
+            challenge: Header::new("WWW-Authenticate", "Bearer realm=\"metrics\""),
+        }
+    }
 }

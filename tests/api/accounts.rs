@@ -33,14 +33,15 @@ async fn a_user_signs_in_through_the_api_and_sees_who_they_are() {
 }
 
 #[rocket::async_test]
-async fn ten_bad_logins_lock_the_account_with_429_and_retry_after() {
+async fn ten_bad_logins_lock_that_client_out_of_the_account_with_429_and_retry_after() {
     let app = spawn_app().await;
     app.user("ops@example.com", "admin").await;
     for attempt in 1..=10 {
         let response = app.login_api("ops@example.com", "wrong password").await;
         assert_eq!(response.status(), Status::Unauthorized, "attempt {attempt}");
     }
-    // Even the right password is refused while the account is locked.
+    // Even the right password is refused from this client while it is locked out (another
+    // client is not: see limits::bad_passwords_from_one_client_do_not_lock_out_another).
     let response = app.login_api("ops@example.com", PASSWORD).await;
     assert_eq!(response.status(), Status::TooManyRequests);
     let retry: u64 = response.headers().get_one("Retry-After").expect("Retry-After").parse().unwrap();

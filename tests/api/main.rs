@@ -16,6 +16,7 @@ mod directory_restart;
 mod health;
 mod helpers;
 mod jobs;
+mod limits;
 mod mail;
 mod outbox_page;
 mod partner_admin;

@@ -14,7 +14,8 @@ use uuid::Uuid;
 use super::Portal;
 use super::actor::{Actor, Origin, Role};
 use super::audit::{self, AuditEvent};
-use super::error::{Error, Result};
+use super::contact::Email;
+use super::error::{Error, FieldError, Result};
 use crate::storage::{self, sessions::SessionRow};
 use tokens::Audience;
 
@@ -43,11 +44,21 @@ pub struct IssuedSession {
     pub locale: String,
 }
 
+/// The longest sign-in e-mail there can be an account for (RFC 5321's path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+
 /// Signs in with e-mail and password. Unknown accounts and wrong passwords fail identically
-/// (same error, same work); repeated failures lock the account and the client for a while.
+/// (same error, same work).
+///
+/// An e-mail longer than any account can have is refused first, before it becomes a limiter key,
+/// a lookup or an audit entry. Repeated failures then lock out the client that sends them for
+/// that account (`login_failures_per_account` per client and account), never the account itself:
+/// the right password from another client still works. Failures from all clients together slow
+/// the account down instead, by a small bounded delay before each further attempt.
 ///
 /// # Errors
-/// `Unauthorized` for bad credentials, `RateLimited` when a limit is reached.
+/// `Validation` for an over-long e-mail, `Unauthorized` for bad credentials, `RateLimited` when
+/// a limit is reached.
 pub async fn login(
     portal: &Portal,
     email: &str,
@@ -56,22 +67,29 @@ pub async fn login(
     origin: &Origin,
 ) -> Result<IssuedSession> {
     let config = &portal.config;
-    let email = email.trim().to_lowercase();
-    let account_key = format!("login-failures:{email}");
-    let client_key = format!("login-client:{}", origin.client_ip.as_deref().unwrap_or("unknown"));
+    let email = bounded_email(email)?;
+    let client = origin.client_key();
+    let client_key = format!("login-client:{client}");
+    let pair_key = format!("login-failures:{client}:{email}");
+    let account_key = format!("login-account-failures:{email}");
     let failure_window = Duration::from_secs(config.login_failure_window_seconds);
     portal.limiter.hit(&client_key, config.login_attempts_per_client_per_minute, Duration::from_secs(60))?;
-    portal.limiter.check(&account_key, config.login_failures_per_account, failure_window)?;
+    portal.limiter.check(&pair_key, config.login_failures_per_account, failure_window)?;
+    let delay = slowdown(
+        portal.limiter.count(&account_key, failure_window),
+        config.login_slowdown_after_failures,
+        config.login_slowdown_max_ms,
+    );
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
 
-    let user = if email.len() <= 254 {
-        storage::users::find_by_email(portal.db.conn(), &email).await.map_err(Error::internal)?
-    } else {
-        None
-    };
+    let user = storage::users::find_by_email(portal.db.conn(), &email).await.map_err(Error::internal)?;
     let user = user.filter(|u| u.active);
     let verified = portal.hasher.verify(user.as_ref().map(|u| u.password_hash.as_str()), password).await?;
     let now = portal.clock.now();
     let Some(user) = user.filter(|_| verified.ok) else {
+        portal.limiter.record(&pair_key, failure_window);
         portal.limiter.record(&account_key, failure_window);
         tracing::warn!(target: "auth", client_ip = ?origin.client_ip, request_id = ?origin.request_id, "login failed");
         let tx = portal.db.write().await.map_err(Error::internal)?;
@@ -79,12 +97,13 @@ pub async fn login(
             action: "login.failed",
             subject_type: "user",
             subject_id: None,
-            detail: serde_json::json!({ "email": email }),
+            detail: failed_login_detail(&email),
         };
         audit::record(&*tx, now, None, None, origin, event).await?;
         tx.commit().await.map_err(Error::internal)?;
         return Err(Error::Unauthorized);
     };
+    portal.limiter.clear(&pair_key);
     portal.limiter.clear(&account_key);
 
     let rehash = if verified.needs_rehash { Some(portal.hasher.hash(password).await?) } else { None };
@@ -127,6 +146,46 @@ pub async fn login(
     Ok(IssuedSession { token, expires_at, expires_in_secs: lifetime.num_seconds(), locale: user.locale })
 }
 
+/// The sign-in e-mail trimmed and lowercased, or a field error when it is longer than any
+/// account's can be. Checked before the text is used for anything else.
+fn bounded_email(input: &str) -> Result<String> {
+    let trimmed = input.trim();
+    if trimmed.len() > MAX_EMAIL_CHARS * 4 || trimmed.chars().nth(MAX_EMAIL_CHARS).is_some() {
+        return Err(Error::Validation(vec![FieldError::new(
+            "email",
+            "too_long",
+            "An e-mail address has at most 254 characters.",
+            "メールアドレスは254文字以内です。",
+        )]));
+    }
+    Ok(trimmed.to_lowercase())
+}
+
+/// What a failed sign-in records about the identifier: the e-mail when it is a plausible address
+/// (so the operator can see which account is attacked), otherwise only a short digest of it, so
+/// arbitrary text never lands in the audit log.
+fn failed_login_detail(email: &str) -> serde_json::Value {
+    if Email::parse("email", email).is_ok() {
+        serde_json::json!({ "email": email })
+    } else {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(email.as_bytes());
+        let short: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        serde_json::json!({ "email_sha256": short })
+    }
+}
+
+/// The wait before another sign-in attempt on an account that has had `failures` recent failures
+/// from all clients: none up to `after`, then 250 ms doubling per failure, never above `max_ms`.
+fn slowdown(failures: usize, after: u32, max_ms: u64) -> Duration {
+    let after = after as usize;
+    if after == 0 || failures < after {
+        return Duration::ZERO;
+    }
+    let doublings = u32::try_from(failures - after).unwrap_or(u32::MAX).min(16);
+    Duration::from_millis((250u64 << doublings).min(max_ms))
+}
+
 /// Proves who presents `token`: a valid signature for the session audience, a live unrevoked
 /// session, not idle too long, and an active user.
 ///
@@ -151,7 +210,7 @@ pub async fn authenticate(portal: &Portal, token: &str) -> Result<Actor> {
     }
     let role = Role::parse(&user.role).ok_or(Error::Unauthorized)?;
     if now - session.last_seen_at > chrono::Duration::minutes(1) {
-        storage::sessions::touch(portal.db.conn(), session.id, now).await.map_err(Error::internal)?;
+        touch_session(portal, session.id, now).await?;
     }
     Ok(Actor {
         user_id: user.id,
@@ -161,6 +220,19 @@ pub async fn authenticate(portal: &Portal, token: &str) -> Result<Actor> {
         partner_id: user.partner_id,
         session_id: session.id,
     })
+}
+
+/// Records a session's activity through the writer, but only when the writer is free: the
+/// last-seen time is best effort (the next request tries again), so a request never waits behind
+/// a long write for it, nor writes beside the SQLite writer lock and makes that write fail with
+/// "database is locked".
+async fn touch_session(portal: &Portal, session_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+    let Some(tx) = portal.db.try_write().await.map_err(Error::internal)? else {
+        tracing::debug!(%session_id, "session touch skipped: the writer is busy");
+        return Ok(());
+    };
+    storage::sessions::touch(&*tx, session_id, now).await.map_err(Error::internal)?;
+    tx.commit().await.map_err(Error::internal)
 }
 
 /// Ends the actor's session: the token stops working at once, wherever it was copied to.
@@ -187,4 +259,38 @@ pub async fn logout(portal: &Portal, actor: &Actor, origin: &Origin) -> Result<(
 /// Database failures.
 pub async fn set_locale(portal: &Portal, actor: &Actor, locale: &str) -> Result<()> {
     storage::users::set_locale(portal.db.conn(), actor.user_id, locale).await.map_err(Error::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_account_slowdown_starts_late_grows_and_stays_small() {
+        assert_eq!(slowdown(0, 10, 2000), Duration::ZERO);
+        assert_eq!(slowdown(9, 10, 2000), Duration::ZERO);
+        assert_eq!(slowdown(10, 10, 2000), Duration::from_millis(250));
+        assert_eq!(slowdown(11, 10, 2000), Duration::from_millis(500));
+        assert_eq!(slowdown(13, 10, 2000), Duration::from_millis(2000));
+        assert_eq!(slowdown(100_000, 10, 2000), Duration::from_millis(2000));
+        assert_eq!(slowdown(100, 0, 2000), Duration::ZERO);
+    }
+
+    #[test]
+    fn only_plausible_e_mails_reach_the_audit_log_as_text() {
+        assert_eq!(failed_login_detail("ops@example.com"), serde_json::json!({ "email": "ops@example.com" }));
+        let hashed = failed_login_detail("<script>alert(1)</script>");
+        assert!(hashed.get("email").is_none());
+        assert_eq!(hashed["email_sha256"].as_str().map(str::len), Some(16));
+    }
+
+    #[test]
+    fn an_e_mail_longer_than_254_characters_is_refused_by_field() {
+        assert!(bounded_email(&format!("{}@example.com", "a".repeat(242))).is_ok());
+        match bounded_email(&format!("{}@example.com", "a".repeat(243))) {
+            Err(Error::Validation(errors)) => assert_eq!(errors[0].field, "email"),
+            other => panic!("expected a field error, got {other:?}"),
+        }
+        assert!(bounded_email(&"é".repeat(300)).is_err());
+    }
 }

@@ -60,10 +60,22 @@ impl NewPassword {
 
 /// Hashes and verifies passwords on the blocking pool, at most `concurrency` at a time, so that a
 /// flood of logins cannot starve the workers that serve every other page.
+///
+/// Sign-in has the `concurrency` permits to itself; account changes (a password change, a new
+/// user) queue for a share of their own (half, at least one), so a flood of password changes
+/// never holds the permits a sign-in needs, nor the other way round.
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    change_permits: Arc<Semaphore>,
     dummy_hash: Arc<str>,
+}
+
+/// Which share of the hashing permits a hash or verification queues for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashPurpose {
+    SignIn,
+    AccountChange,
 }
 
 impl PasswordHasher {
@@ -71,32 +83,65 @@ impl PasswordHasher {
     /// The dummy hash (used to make unknown users cost as much as known ones) could not be made.
     pub fn new(concurrency: usize) -> Result<Self> {
         let dummy_hash = hash_now("not the password of any account")?;
-        Ok(Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), dummy_hash: dummy_hash.into() })
+        Ok(Self {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            change_permits: Arc::new(Semaphore::new((concurrency / 2).max(1))),
+            dummy_hash: dummy_hash.into(),
+        })
+    }
+
+    /// Hashes for sign-in (a rehash after a login).
+    ///
+    /// # Errors
+    /// Hashing failed (it does not for valid parameters).
+    pub async fn hash(&self, password: &str) -> Result<String> {
+        self.hash_for(HashPurpose::SignIn, password).await
     }
 
     /// # Errors
     /// Hashing failed (it does not for valid parameters).
-    pub async fn hash(&self, password: &str) -> Result<String> {
+    pub async fn hash_for(&self, purpose: HashPurpose, password: &str) -> Result<String> {
         let password = password.to_owned();
-        self.run(move || hash_now(&password)).await
+        self.run(purpose, move || hash_now(&password)).await
     }
 
-    /// Verifies `password` against `stored`; `None` runs a dummy verification so that an unknown
-    /// account takes as long to refuse as a wrong password. The second value says the stored hash is
-    /// weaker than today's parameters and should be replaced.
+    /// Verifies `password` against `stored` for sign-in; `None` runs a dummy verification so that
+    /// an unknown account takes as long to refuse as a wrong password. The second value says the
+    /// stored hash is weaker than today's parameters and should be replaced.
     ///
     /// # Errors
     /// Only when the blocking pool is gone.
     pub async fn verify(&self, stored: Option<&str>, password: &str) -> Result<Verified> {
+        self.verify_for(HashPurpose::SignIn, stored, password).await
+    }
+
+    /// As [`PasswordHasher::verify`], queued for the share of `purpose`.
+    ///
+    /// # Errors
+    /// Only when the blocking pool is gone.
+    pub async fn verify_for(
+        &self,
+        purpose: HashPurpose,
+        stored: Option<&str>,
+        password: &str,
+    ) -> Result<Verified> {
         let known = stored.is_some();
         let stored = stored.map_or_else(|| self.dummy_hash.to_string(), str::to_owned);
         let password = password.to_owned();
-        let verified = self.run(move || Ok(verify_now(&stored, &password))).await?;
+        let verified = self.run(purpose, move || Ok(verify_now(&stored, &password))).await?;
         Ok(if known { verified } else { Verified { ok: false, needs_rehash: false } })
     }
 
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-        let _permit = self.permits.acquire().await.map_err(Error::internal)?;
+    async fn run<T: Send + 'static>(
+        &self,
+        purpose: HashPurpose,
+        work: impl FnOnce() -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let permits = match purpose {
+            HashPurpose::SignIn => &self.permits,
+            HashPurpose::AccountChange => &self.change_permits,
+        };
+        let _permit = permits.acquire().await.map_err(Error::internal)?;
         tokio::task::spawn_blocking(work).await.map_err(Error::internal)?
     }
 }
@@ -164,6 +209,27 @@ mod tests {
         assert!(params.m_cost() >= 19_456 && params.t_cost() >= 2 && params.p_cost() == 1);
         assert!(verify_now(&hash, "correct horse battery").ok);
         assert!(!verify_now(&hash, "wrong").ok);
+    }
+
+    #[tokio::test]
+    async fn password_changes_holding_every_permit_of_their_share_do_not_block_sign_in() {
+        let hasher = PasswordHasher::new(2).unwrap();
+        let stored = hash_now("correct horse battery").unwrap();
+        // Every permit account changes may use is taken, as by a flood of password changes.
+        let held = hasher.change_permits.clone().acquire_many_owned(1).await.unwrap();
+        assert_eq!(hasher.change_permits.available_permits(), 0);
+        // Sign-in still verifies (a shared semaphore would wait here forever; the generous bound
+        // only turns that hang into a failure).
+        let verified = tokio::time::timeout(
+            std::time::Duration::from_secs(120),
+            hasher.verify(Some(&stored), "correct horse battery"),
+        )
+        .await
+        .expect("sign-in does not wait for account changes")
+        .unwrap();
+        assert!(verified.ok);
+        assert_eq!(hasher.permits.available_permits(), 2);
+        drop(held);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use sea_orm::SqlErr;
 use uuid::Uuid;
 
-use super::password::NewPassword;
+use super::password::{HashPurpose, NewPassword};
 use crate::domain::Portal;
 use crate::domain::actor::{Actor, Origin, Role};
 use crate::domain::audit::{self, AuditEvent};
@@ -72,7 +72,7 @@ pub async fn create_user(
         }
     }
 
-    let hash = portal.hasher.hash(password.expose()).await?;
+    let hash = portal.hasher.hash_for(HashPurpose::AccountChange, password.expose()).await?;
     let now = portal.clock.now();
     let display_name =
         if display_name.is_empty() { email.as_str().to_owned() } else { display_name.to_owned() };
@@ -135,10 +135,13 @@ pub async fn list_users(
 }
 
 /// Changes the actor's own password after checking the current one; every session of the user,
-/// including the current one, is revoked.
+/// including the current one, is revoked. Attempts are limited per user and per client (each
+/// costs two Argon2 runs), and hash on their own share of the hashing permits so that they never
+/// hold up sign-in.
 ///
 /// # Errors
-/// `Validation` for a wrong current password or a new one that fails the policy.
+/// `Validation` for a wrong current password or a new one that fails the policy; `RateLimited`
+/// after `password_changes_per_hour` attempts by the user or from the client.
 pub async fn change_password(
     portal: &Portal,
     actor: &Actor,
@@ -146,11 +149,22 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> Result<()> {
+    let limit = portal.config.password_changes_per_hour;
+    if limit > 0 {
+        let hour = std::time::Duration::from_secs(3600);
+        let user_key = format!("password-change-user:{}", actor.user_id);
+        let client_key = format!("password-change-client:{}", origin.client_key());
+        portal.limiter.check(&user_key, limit, hour)?;
+        portal.limiter.check(&client_key, limit, hour)?;
+        portal.limiter.record(&user_key, hour);
+        portal.limiter.record(&client_key, hour);
+    }
     let user = storage::users::find(portal.db.conn(), actor.user_id)
         .await
         .map_err(Error::internal)?
         .ok_or(Error::Unauthorized)?;
-    let verified = portal.hasher.verify(Some(&user.password_hash), current).await?;
+    let verified =
+        portal.hasher.verify_for(HashPurpose::AccountChange, Some(&user.password_hash), current).await?;
     let mut errors = FieldErrors::new();
     if !verified.ok {
         errors.push(FieldError::new(
@@ -163,7 +177,7 @@ pub async fn change_password(
     let new = errors.check(NewPassword::parse("new_password", new));
     errors.into_result()?;
     let Some(new) = new else { return Err(Error::Unauthorized) };
-    let hash = portal.hasher.hash(new.expose()).await?;
+    let hash = portal.hasher.hash_for(HashPurpose::AccountChange, new.expose()).await?;
     let now = portal.clock.now();
     let tx = portal.db.write().await.map_err(Error::internal)?;
     storage::users::set_password_hash(&*tx, actor.user_id, hash, now, true).await.map_err(Error::internal)?;

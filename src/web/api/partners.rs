@@ -109,7 +109,7 @@ pub fn limit_search(portal: &Portal, origin: &Origin) -> Result<(), Error> {
     if limit == 0 {
         return Ok(());
     }
-    let key = format!("search:{}", origin.client_ip.as_deref().unwrap_or("unknown"));
+    let key = format!("search:{}", origin.client_key());
     portal.limiter.hit_counter(&key, limit, Duration::from_secs(60))
 }
 

@@ -70,8 +70,14 @@ async fn pdf(portal: &State<Portal>, token: &str) -> Result<PdfFile, WebError> {
     Ok(PdfFile::new(&name, bytes))
 }
 
+/// Limited per client like the page (429 with `Retry-After`).
 #[get("/verify/<code>")]
-async fn verify(portal: &State<Portal>, code: &str) -> Result<Json<quotes::Verification>, WebError> {
+async fn verify(
+    portal: &State<Portal>,
+    origin: Origin,
+    code: &str,
+) -> Result<Json<quotes::Verification>, WebError> {
+    crate::web::pages::limit_verify(portal, &origin)?;
     Ok(Json(quotes::verify(portal, code).await?))
 }
 

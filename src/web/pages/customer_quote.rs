@@ -3,7 +3,7 @@
 
 use crate::web::view::Template;
 use rocket::form::FromForm;
-use rocket::http::Status;
+use rocket::http::{Header, Status};
 use rocket::response::Redirect;
 use rocket::{Responder, State, get, post, routes};
 
@@ -130,10 +130,40 @@ async fn decline(
     }
 }
 
+#[derive(Responder)]
+enum VerifyReply {
+    Found(Template),
+    Limited { inner: (Status, Template), retry_after: Header<'static> },
+}
+
+/// Lookups are limited per client: the codes are short, and the page must not become a way to
+/// enumerate every document issued.
 #[get("/verify/<code>")]
-async fn verify(portal: &State<Portal>, page: Page, code: &str) -> Result<Template, WebError> {
+async fn verify(
+    portal: &State<Portal>,
+    page: Page,
+    origin: Origin,
+    code: &str,
+) -> Result<VerifyReply, WebError> {
+    if let Err(Error::RateLimited { retry_after_secs }) = limit_verify(portal, &origin) {
+        let message = page.text("verify.too_many").replace("{seconds}", &retry_after_secs.to_string());
+        let body = page.render("public/verify", serde_json::json!({ "document": null, "limited": message }));
+        return Ok(VerifyReply::Limited {
+            inner: (Status::TooManyRequests, body),
+            retry_after: Header::new("Retry-After", retry_after_secs.to_string()),
+        });
+    }
     let verification = quotes::verify(portal, code).await?;
-    Ok(page.render("public/verify", serde_json::json!({ "document": verification })))
+    Ok(VerifyReply::Found(page.render("public/verify", serde_json::json!({ "document": verification }))))
+}
+
+/// The per-client limit on document verification lookups, shared by the page and the API.
+///
+/// # Errors
+/// `RateLimited` once the client has looked up `verify_lookups_per_client_per_minute` codes.
+pub fn limit_verify(portal: &Portal, origin: &Origin) -> Result<(), Error> {
+    let limit = portal.config.verify_lookups_per_client_per_minute;
+    portal.limiter.per_client("verify", origin, limit, std::time::Duration::from_secs(60))
 }
 
 pub fn routes() -> Vec<rocket::Route> {

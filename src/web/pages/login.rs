@@ -78,6 +78,11 @@ async fn login_submit(
             let page = login_page_for(&page, &form.email, &form.next, Some(page.text("login.failed")));
             Ok(LoginReply::Form((Status::Unauthorized, page)))
         }
+        Err(Error::Validation(_)) => {
+            // Only an over-long e-mail gets here; it is not echoed back into the form.
+            let page = login_page_for(&page, "", &form.next, Some(page.text("login.email_too_long")));
+            Ok(LoginReply::Form((Status::UnprocessableEntity, page)))
+        }
         Err(Error::RateLimited { retry_after_secs }) => {
             let message = page.text("login.too_many").replace("{seconds}", &retry_after_secs.to_string());
             let page = login_page_for(&page, &form.email, &form.next, Some(message));

@@ -27,4 +27,5 @@ pub fn routes() -> Vec<rocket::Route> {
 }
 
 pub use admin_outbox::available as outbox_available;
+pub use customer_quote::limit_verify;
 pub use login::login_page_for;
