@@ -9,7 +9,9 @@ mod cli;
 #[path = "../common/mod.rs"]
 mod common;
 mod csrf;
+mod csrf_by_route;
 mod customer_pages;
+mod database_unavailable;
 mod demo_directory;
 mod directory;
 mod directory_restart;
