@@ -4,6 +4,7 @@
 //! PostgreSQL (a new database per test, dropped afterwards).
 
 mod access_control;
+mod access_log;
 mod accounts;
 mod cli;
 #[path = "../common/mod.rs"]
