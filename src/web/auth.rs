@@ -99,6 +99,20 @@ impl<'r> FromRequest<'r> for SignedIn {
     }
 }
 
+/// Whoever is signed in on this request, if anyone; never fails the request. For the customer's
+/// link, which must refuse to take an acceptance from a signed-in member of staff.
+#[derive(Debug, Clone)]
+pub struct MaybeSignedIn(pub Option<SignedIn>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for MaybeSignedIn {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(MaybeSignedIn(current(req).await))
+    }
+}
+
 macro_rules! role_guard {
     ($(#[$doc:meta])* $name:ident, $allowed:expr) => {
         $(#[$doc])*

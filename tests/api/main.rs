@@ -11,6 +11,7 @@ mod cli;
 mod common;
 mod csrf;
 mod csrf_by_route;
+mod customer_link;
 mod customer_pages;
 mod database_unavailable;
 mod demo_directory;

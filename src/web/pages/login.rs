@@ -10,7 +10,7 @@ use crate::domain::Portal;
 use crate::domain::accounts::{self, SessionKind};
 use crate::domain::actor::Origin;
 use crate::domain::error::Error;
-use crate::web::auth::{SESSION_COOKIE, SignedIn};
+use crate::web::auth::{Carrier, MaybeSignedIn, SESSION_COOKIE, SignedIn};
 use crate::web::csrf::{CsrfOnly, Protected};
 use crate::web::error::WebError;
 use crate::web::page::Page;
@@ -58,11 +58,17 @@ async fn login_submit(
     page: Page,
     origin: Origin,
     jar: &CookieJar<'_>,
+    previous: MaybeSignedIn,
     form: Protected<LoginForm>,
 ) -> Result<LoginReply, WebError> {
     let Protected(form) = form;
     match accounts::login(portal, &form.email, &form.password, SessionKind::Browser, &origin).await {
         Ok(issued) => {
+            // A new sign-in in this browser ends the session it had: its cookie is about to be
+            // replaced, and the old session must not stay usable by whoever copied it.
+            if let Some(previous) = previous.0.filter(|p| p.carrier == Carrier::Cookie) {
+                accounts::logout(portal, &previous.actor, &origin).await?;
+            }
             let max_age = rocket::time::Duration::seconds(issued.expires_in_secs);
             let cookie = Cookie::build((SESSION_COOKIE, issued.token))
                 .path("/")
