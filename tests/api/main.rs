@@ -21,6 +21,7 @@ mod health;
 mod helpers;
 mod jobs;
 mod mail;
+mod no_server_errors;
 mod outbox_page;
 mod partner_admin;
 mod partner_import;

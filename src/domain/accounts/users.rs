@@ -103,6 +103,15 @@ pub async fn create_user(
                 "このメールアドレスのアカウントは既に存在します。",
             ));
         }
+        // The partner named does not exist (or went away meanwhile): a field error, not a 500.
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) => {
+            return Err(Error::field(
+                "partner_id",
+                "unknown",
+                "No partner with this id exists.",
+                "この ID の販売店は存在しません。",
+            ));
+        }
         Err(e) => return Err(Error::internal(e)),
     };
     let event = AuditEvent {
