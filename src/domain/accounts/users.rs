@@ -22,6 +22,24 @@ pub struct NewUser {
     pub locale: Option<String>,
 }
 
+/// The partner a new staff account is created for, named by its slug (the command line's
+/// `--partner`).
+///
+/// # Errors
+/// `Validation` on `partner` when no partner has this slug; database failures.
+pub async fn partner_id_by_slug(portal: &Portal, slug: &str) -> Result<Uuid> {
+    let slug = slug.trim();
+    let found = storage::partners::find_by_slug(portal.db.conn(), slug).await.map_err(Error::internal)?;
+    found.map(|p| p.id).ok_or_else(|| {
+        Error::Validation(vec![FieldError::new(
+            "partner",
+            "unknown",
+            format!("No partner has the slug {slug:?}."),
+            format!("スラッグ {slug:?} の販売店はありません。"),
+        )])
+    })
+}
+
 /// Creates a user; `actor` is `None` only for the command line and first-start demo data.
 ///
 /// # Errors
