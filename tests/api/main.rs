@@ -9,6 +9,7 @@ mod accounts;
 mod cli;
 #[path = "../common/mod.rs"]
 mod common;
+mod copied_binary;
 mod csrf;
 mod csrf_by_route;
 mod customer_link;
