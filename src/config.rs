@@ -102,6 +102,10 @@ pub struct Config {
     pub mail_smtp_password: Option<String>,
     /// How often the background jobs (quote expiry, mail delivery) run; 0 turns the runner off.
     pub jobs_interval_seconds: u64,
+    /// Development only: read templates and static files from `<assets_dir>/templates` and
+    /// `<assets_dir>/static` instead of the copies built into the binary.
+    #[serde(default)]
+    pub assets_dir: Option<PathBuf>,
 }
 
 fn default_profile() -> Profile {

@@ -95,7 +95,6 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 /// The web application around a ready [`Portal`].
 pub fn rocket(portal: Portal) -> Rocket<Build> {
     let config = &portal.config;
-    let root = env!("CARGO_MANIFEST_DIR");
     let figment = rocket::Config::figment()
         .merge(("address", config.address.clone()))
         .merge(("port", config.port))
@@ -110,7 +109,7 @@ pub fn rocket(portal: Portal) -> Rocket<Build> {
         .merge(("limits.data-form", "10 MiB"))
         .merge(("limits.file", "10 MiB"));
     let hsts = config.secure_cookies;
-    let static_dir = format!("{root}/static");
+    let assets = web::assets::Assets::from_setting(config.assets_dir.as_deref());
     let refresher = rocket::fairing::AdHoc::on_liftoff("directory refresher", |rocket| {
         Box::pin(async move {
             if let Some(portal) = rocket.state::<Portal>() {
@@ -118,7 +117,7 @@ pub fn rocket(portal: Portal) -> Rocket<Build> {
             }
         })
     });
-    web::mount(rocket::custom(figment).manage(portal), &static_dir, hsts)
+    web::mount(rocket::custom(figment).manage(portal), assets, hsts)
         .attach(refresher)
         .attach(jobs_fairing())
         .attach(jobs_runner())

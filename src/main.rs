@@ -8,8 +8,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use flexportal::config::{Config, Profile};
 use flexportal::domain::Portal;
-use flexportal::domain::accounts::{NewUser, create_user};
-use flexportal::domain::actor::Origin;
+use flexportal::domain::accounts::{NewUser, create_user, partner_id_by_slug};
+use flexportal::domain::actor::{Origin, Role};
 use flexportal::domain::error::Error;
 use flexportal::domain::partners::demo::seed_directory;
 use flexportal::domain::partners::import::{MAX_FILE_BYTES, import_csv};
@@ -85,6 +85,9 @@ enum UserCommand {
         /// Display name (defaults to the e-mail address).
         #[arg(long, default_value = "")]
         name: String,
+        /// The partner's slug: required for partner_admin and partner_sales, refused for admin.
+        #[arg(long, value_name = "SLUG")]
+        partner: Option<String>,
     },
 }
 
@@ -145,13 +148,23 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             }
             demo_partners(&portal, partners, seed).await
         }
-        Command::User { command: UserCommand::Create { email, role, name } } => {
+        Command::User { command: UserCommand::Create { email, role, name, partner } } => {
+            let partner_id = match (Role::parse(&role).map(Role::needs_partner), partner.as_deref()) {
+                (Some(true), None) => {
+                    return Err(format!("the role {role} needs a partner: add --partner SLUG"));
+                }
+                (Some(false), Some(_)) => {
+                    return Err(format!("the role {role} has no partner: leave out --partner"));
+                }
+                (_, Some(slug)) => Some(partner_id_by_slug(&portal, slug).await.map_err(describe)?),
+                (_, None) => None,
+            };
             let mut password = String::new();
             std::io::stdin()
                 .read_to_string(&mut password)
                 .map_err(|e| format!("reading the password: {e}"))?;
             let password = password.trim_end_matches(['\r', '\n']).to_owned();
-            let input = NewUser { email, display_name: name, role, partner_id: None, password, locale: None };
+            let input = NewUser { email, display_name: name, role, partner_id, password, locale: None };
             match create_user(&portal, None, &Origin::default(), input).await {
                 Ok(user) => {
                     println!("created {} ({})", user.email, user.role);

@@ -17,7 +17,7 @@ mod tests;
 
 /// IPAex Gothic, under the IPA Font License (static/fonts/IPA_Font_License.txt). Embedding
 /// it makes rendering independent of the fonts installed on the host.
-static IPAEX_GOTHIC: &[u8] = include_bytes!("../../static/fonts/ipaexg.ttf");
+pub(crate) static IPAEX_GOTHIC: &[u8] = include_bytes!("../../static/fonts/ipaexg.ttf");
 
 /// Upper bound on output length, so that a runaway list of lines fails fast instead of
 /// producing a huge file.

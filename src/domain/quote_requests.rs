@@ -359,7 +359,16 @@ pub async fn customer_for(portal: &Portal, actor: &Actor, origin: &Origin, id: U
     let row = customers::new_row(portal, partner, &input_from_request(&request))?;
     let tx = portal.db.write().await.map_err(Error::internal)?;
     let row = customers::insert_audited(&tx, actor, origin, row).await?;
-    store::link_customer(&*tx, target.id, row.id, portal.clock.now()).await.map_err(Error::internal)?;
+    // Linking is conditional: when two clicks race, the second finds the first one's customer
+    // linked, drops its own (its transaction is never committed) and answers with that one.
+    if !store::link_customer(&*tx, target.id, row.id, portal.clock.now()).await.map_err(Error::internal)? {
+        drop(tx);
+        let (target, _) = get(portal, actor, id).await?;
+        let linked = target.customer_id.ok_or_else(|| {
+            Error::internal(std::io::Error::other("request target lost its customer while linking"))
+        })?;
+        return customers::get_customer(portal, actor, linked).await;
+    }
     store::set_status(&*tx, partner, target.id, &["new"], "in_progress", portal.clock.now())
         .await
         .map_err(Error::internal)?;

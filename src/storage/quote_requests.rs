@@ -88,19 +88,22 @@ pub async fn set_status(
     Ok(result.rows_affected == 1)
 }
 
+/// Links the target to `customer` if it has no customer yet; reports whether it did (a second
+/// click racing the first finds the customer already linked).
 pub async fn link_customer(
     db: &impl ConnectionTrait,
     id: Uuid,
     customer: Uuid,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<bool, DbErr> {
     Targets::update_many()
         .col_expr(quote_request_target::Column::CustomerId, Expr::value(customer))
         .col_expr(quote_request_target::Column::UpdatedAt, Expr::value(now))
         .filter(quote_request_target::Column::Id.eq(id))
+        .filter(quote_request_target::Column::CustomerId.is_null())
         .exec(db)
         .await
-        .map(|_| ())
+        .map(|done| done.rows_affected == 1)
 }
 
 pub async fn find_by_reference(

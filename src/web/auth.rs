@@ -38,22 +38,40 @@ pub struct SignedIn {
     pub carrier: Carrier,
 }
 
-async fn resolve(req: &Request<'_>) -> Option<SignedIn> {
-    let (token, carrier) = presented_token(req)?;
-    let portal = req.guard::<&State<Portal>>().await.succeeded()?;
+/// What the presented session turned out to be, looked up once per request.
+#[derive(Debug, Clone)]
+enum Lookup {
+    Anonymous,
+    SignedIn(SignedIn),
+    /// The session could not be checked (the database did not answer): neither signed in nor
+    /// anonymous, so a guard must not answer 401 and send the visitor to sign in again.
+    Unavailable,
+}
+
+async fn resolve(req: &Request<'_>) -> Lookup {
+    let Some((token, carrier)) = presented_token(req) else { return Lookup::Anonymous };
+    let Some(portal) = req.guard::<&State<Portal>>().await.succeeded() else { return Lookup::Unavailable };
     match accounts::authenticate(portal, &token).await {
-        Ok(actor) => Some(SignedIn { actor, carrier }),
-        Err(Error::Unauthorized) => None,
+        Ok(actor) => Lookup::SignedIn(SignedIn { actor, carrier }),
+        Err(Error::Unauthorized) => Lookup::Anonymous,
         Err(e) => {
-            tracing::error!(error = %e, "session lookup failed");
-            None
+            tracing::error!(request_id = %super::client::request_id(req), error = %e, "session lookup failed");
+            Lookup::Unavailable
         }
     }
 }
 
-/// The signed-in user, if any, without failing the request (for pages open to everyone).
+async fn lookup<'r>(req: &'r Request<'_>) -> &'r Lookup {
+    req.local_cache_async(resolve(req)).await
+}
+
+/// The signed-in user, if any, without failing the request (for pages open to everyone). A session
+/// that could not be checked counts as none here; guards that need a session answer 503 for it.
 pub async fn current(req: &Request<'_>) -> Option<SignedIn> {
-    req.local_cache_async(resolve(req)).await.clone()
+    match lookup(req).await {
+        Lookup::SignedIn(signed_in) => Some(signed_in.clone()),
+        Lookup::Anonymous | Lookup::Unavailable => None,
+    }
 }
 
 #[rocket::async_trait]
@@ -61,20 +79,37 @@ impl<'r> FromRequest<'r> for SignedIn {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-        let Some(signed_in) = current(req).await else {
-            return Outcome::Error((Status::Unauthorized, ()));
+        let signed_in = match lookup(req).await {
+            Lookup::SignedIn(signed_in) => signed_in.clone(),
+            Lookup::Anonymous => return Outcome::Error((Status::Unauthorized, ())),
+            Lookup::Unavailable => return Outcome::Error((Status::ServiceUnavailable, ())),
         };
         // A cookie rides along on cross-site requests; the JSON API accepts it for writes only with
-        // the CSRF header. Browser forms are checked by `csrf::Protected`.
+        // the CSRF header. Browser forms are checked by `csrf::Protected`. Which one this is, is
+        // decided on the matched route: `//api/…` or `/%61pi/…` reach the same API handlers.
         let unsafe_method = !matches!(req.method(), Method::Get | Method::Head | Method::Options);
         if signed_in.carrier == Carrier::Cookie
             && unsafe_method
-            && req.uri().path().starts_with("/api/")
+            && super::routing::is_api(req)
             && !super::csrf::header_token_valid(req, &signed_in).await
         {
             return Outcome::Error((Status::Forbidden, ()));
         }
         Outcome::Success(signed_in)
+    }
+}
+
+/// Whoever is signed in on this request, if anyone; never fails the request. For the customer's
+/// link, which must refuse to take an acceptance from a signed-in member of staff.
+#[derive(Debug, Clone)]
+pub struct MaybeSignedIn(pub Option<SignedIn>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for MaybeSignedIn {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        Outcome::Success(MaybeSignedIn(current(req).await))
     }
 }
 

@@ -127,7 +127,8 @@ impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for Protected<T>
             })
             .unwrap_or_default();
         if presented.is_empty() || !token_matches(req, &presented).await {
-            tracing::warn!(path = %req.uri().path(), "form refused: CSRF token missing or wrong");
+            let path = super::routing::loggable_path(req);
+            tracing::warn!(path = ?path, "form refused: CSRF token missing or wrong");
             return Outcome::Error((Status::Forbidden, ()));
         }
         match Form::<T>::parse_encoded(rocket::http::RawStr::new(&body)) {

@@ -46,7 +46,7 @@ pub fn leave_problem(req: &Request<'_>, detail: String, errors: Vec<ProblemField
 }
 
 fn wants_json(req: &Request<'_>) -> bool {
-    req.uri().path().starts_with("/api/")
+    super::routing::is_api(req)
         || req.headers().get_one("Accept").is_some_and(|a| a.contains("json") && !a.contains("text/html"))
 }
 
@@ -57,7 +57,9 @@ fn status_key(status: Status) -> (&'static str, &'static str) {
         403 => ("forbidden", "errors.forbidden"),
         404 => ("not-found", "errors.not_found"),
         409 => ("conflict", "errors.conflict"),
+        415 => ("unsupported-media-type", "errors.unsupported_media_type"),
         429 => ("too-many-requests", "errors.too_many"),
+        503 => ("unavailable", "errors.unavailable"),
         _ => ("internal", "errors.internal"),
     }
 }

@@ -1,5 +1,6 @@
-//! Strict JSON input for the API: unknown fields are refused (each DTO says
-//! `deny_unknown_fields`), and a malformed body answers 422 naming the field at fault.
+//! Strict JSON input for the API: the body must be declared `application/json` (415 otherwise, so
+//! a cross-site `text/plain` form post cannot pass for an API call), unknown fields are refused
+//! (each DTO says `deny_unknown_fields`), and a malformed body answers 422 naming the field at fault.
 
 use rocket::data::{Data, FromData, Outcome, ToByteUnit};
 use rocket::http::Status;
@@ -16,6 +17,16 @@ impl<'r, T: DeserializeOwned + Send> FromData<'r> for ApiJson<T> {
     type Error = ();
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self, ()> {
+        if !req.content_type().is_some_and(|ct| ct.is_json()) {
+            let lang = lang_of(req);
+            let field = ProblemField {
+                field: "Content-Type".into(),
+                code: "unsupported_media_type".into(),
+                message: lang.text("errors.json_content_type"),
+            };
+            leave_problem(req, lang.text("errors.unsupported_media_type"), vec![field]);
+            return Outcome::Error((Status::UnsupportedMediaType, ()));
+        }
         let limit = req.limits().get("json").unwrap_or_else(|| 1.mebibytes());
         let body = match data.open(limit).into_bytes().await {
             Ok(body) if body.is_complete() => body.into_inner(),

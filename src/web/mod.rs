@@ -2,6 +2,7 @@
 //! to HTTP. Calls into `domain`; never into `storage` for writes.
 
 pub mod api;
+pub mod assets;
 pub mod auth;
 pub mod choices;
 pub mod client;
@@ -15,13 +16,15 @@ pub mod pages;
 pub mod pagination;
 pub mod partner_view;
 pub mod price_view;
+pub mod routing;
 pub mod search_params;
 pub mod security_headers;
 pub mod telemetry;
 pub mod view;
 
-use rocket::fs::FileServer;
 use rocket::{Build, Rocket};
+
+use assets::Assets;
 
 /// Paths anyone may call without a session; every other route requires one (tested by iterating
 /// the mounted routes).
@@ -54,23 +57,25 @@ pub const PUBLIC_ROUTES: &[&str] = &[
 /// Routes anyone may POST to without a session (the same path may need a session for GET).
 pub const PUBLIC_POSTS: &[&str] = &["/api/v1/quote-requests"];
 
-/// Mounts every route, catcher and fairing of the web layer.
-pub fn mount(rocket: Rocket<Build>, static_dir: &str, hsts: bool) -> Rocket<Build> {
+/// Mounts every route, catcher and fairing of the web layer; templates and static files come
+/// from `assets` (built in, or a development folder).
+pub fn mount(rocket: Rocket<Build>, assets: Assets, hsts: bool) -> Rocket<Build> {
+    let static_files = assets.static_files();
     rocket
         .mount("/", pages::routes())
         .mount("/", health::routes())
-        .mount("/api/v1", api::routes())
-        .mount("/static", FileServer::from(static_dir).rank(20))
+        .mount(routing::API_BASE, api::routes())
+        .mount("/static", assets::routes())
         .register("/", error::catchers())
+        .manage(static_files)
         .manage(telemetry::Metrics::default())
         .manage(pages::directory::SearchPages::default())
         .manage(api::partners::SearchJson::default())
         .attach(rocket::fairing::AdHoc::try_on_ignite("templates", |rocket| async move {
-            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-            match view::Views::load(&dir) {
+            match view::Views::load(&assets) {
                 Ok(views) => Ok(rocket.manage(views)),
                 Err(e) => {
-                    tracing::error!(error = ?e, "the templates do not load");
+                    tracing::error!(error = %view::describe(&e), "the templates do not load");
                     Err(rocket)
                 }
             }

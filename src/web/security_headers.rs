@@ -1,5 +1,6 @@
 //! Security headers on every response: a strict CSP, no framing, no sniffing, a tight referrer
-//! policy, HSTS in production, and no caching of anything shown to a signed-in user.
+//! policy, HSTS in production, and no caching of anything shown to a signed-in user or reached through a
+//! customer's quote link.
 
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::Header;
@@ -31,9 +32,14 @@ impl Fairing for SecurityHeaders {
             res.set_header(Header::new("Strict-Transport-Security", "max-age=31536000; includeSubDomains"));
         }
         let signed_in = presented_token(req).is_some() || req.cookies().get(SESSION_COOKIE).is_some();
-        let private_area =
-            ["/app", "/admin", "/account", "/api/"].iter().any(|p| req.uri().path().starts_with(p));
-        if signed_in || private_area {
+        // Decided on the decoded segments and the matched route, so `//app` is private like `/app`.
+        let first = req.uri().path().segments().next().unwrap_or_default();
+        let private_area = matches!(first, "app" | "admin" | "account") || super::routing::is_api(req);
+        // A customer's quote link is a secret: its pages, PDF and API must not be kept by a shared
+        // cache or the browser's history of responses.
+        // Static files are the same for everyone and carry their own caching headers.
+        let public_file = first == "static" && req.route().is_some();
+        if !public_file && (signed_in || private_area || super::routing::carries_link_token(req)) {
             res.set_header(Header::new("Cache-Control", "no-store"));
         }
     }

@@ -95,15 +95,27 @@ impl Fairing for Telemetry {
         if let Some(metrics) = req.rocket().state::<Metrics>() {
             metrics.observe(res.status().code, micros);
         }
-        // Debug formatting escapes control characters a client may have put in the path.
-        tracing::info!(
-            target: "http",
-            request_id = %id,
-            method = %req.method(),
-            path = ?req.uri().path().as_str(),
-            status = res.status().code,
-            micros,
-        );
+        // Link tokens in the path are redacted (decided on the matched route); Debug formatting
+        // escapes control characters a client may have put in the path.
+        let path = super::routing::loggable_path(req);
+        let status = res.status().code;
+        tracing::info!(target: "http", request_id = %id, method = %req.method(), path = ?path, status, micros);
+        if matches!(status, 401 | 403) {
+            // Authorization failures name who was refused, when a valid session was presented.
+            let who = super::auth::current(req).await;
+            let actor = who.as_ref().map(|s| s.actor.user_id.to_string());
+            let partner = who.as_ref().and_then(|s| s.actor.partner_id).map(|p| p.to_string());
+            tracing::warn!(
+                target: "http",
+                request_id = %id,
+                method = %req.method(),
+                path = ?path,
+                status,
+                actor = actor.as_deref().unwrap_or("-"),
+                partner = partner.as_deref().unwrap_or("-"),
+                "access refused"
+            );
+        }
         res.set_header(Header::new("X-Request-Id", id));
         // Rocket hands a body to the connection in chunks of 4 KiB by default, each a channel send,
         // a task wake-up and a write of its own; a page or a search result is a few of those.

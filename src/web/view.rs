@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
 
 use rocket::http::{ContentType, Status};
 use rocket::request::Request;
@@ -15,6 +14,7 @@ use rocket::response::{self, Responder};
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
+use super::assets::Assets;
 use super::i18n::Lang;
 
 /// Every template, parsed; managed as Rocket state.
@@ -27,24 +27,31 @@ pub struct Views {
 }
 
 impl Views {
-    /// Parses every `*.tera` file under `dir`; HTML templates escape what they print.
+    /// Parses every `*.tera` template the portal carries (or the development folder holds); HTML
+    /// templates escape what they print.
     ///
     /// # Errors
     /// A file that cannot be read or a template that does not parse.
-    pub fn load(dir: &Path) -> Result<Views, tera::Error> {
-        let mut files = Vec::new();
-        collect(dir, dir, &mut files)
-            .map_err(|e| tera::Error::chain(format!("reading {}", dir.display()), e))?;
+    pub fn load(assets: &Assets) -> Result<Views, tera::Error> {
+        let files = assets
+            .templates()
+            .map_err(|e| tera::Error::chain(format!("reading the templates of {assets:?}"), e))?;
+        let files: Vec<(String, String, Cow<'static, str>)> = files
+            .into_iter()
+            .filter_map(|(path, text)| template_name(&path).map(|name| (path, name, text)))
+            .collect();
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html.tera", ".htm.tera", ".xml.tera"]);
-        tera.add_template_files(files.iter().map(|(path, name)| (path.as_path(), Some(name.as_str()))))?;
-        tera.register_filter("money", money_filter);
-        let mut sources = HashMap::new();
-        for (path, name) in &files {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| tera::Error::chain(path.display().to_string(), e))?;
-            sources.insert(name.clone(), text);
+        tera.add_raw_templates(files.iter().map(|(_, name, text)| (name.as_str(), text.as_ref())))?;
+        // Escaping is decided on the template's path (`*.html.tera`), which raw templates lack.
+        for (path, name, _) in &files {
+            if let Some(template) = tera.templates.get_mut(name) {
+                template.path = Some(path.clone());
+            }
         }
+        tera.register_filter("money", money_filter);
+        let sources: HashMap<String, String> =
+            files.iter().map(|(_, name, text)| (name.clone(), text.as_ref().to_owned())).collect();
         let catalogs = sources
             .keys()
             .map(|name| {
@@ -109,22 +116,8 @@ fn catalog_sections<'a>(name: &str, sources: &'a HashMap<String, String>) -> Has
     sections
 }
 
-/// `(path, name)` of every template file below `dir`.
-fn collect(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, String)>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect(root, &path, out)?;
-        } else if let Some(name) = template_name(root, &path) {
-            out.push((path, name));
-        }
-    }
-    Ok(())
-}
-
 /// `directory/search.html.tera` → `directory/search`; files not ending in `.tera` are no templates.
-fn template_name(root: &Path, path: &Path) -> Option<String> {
-    let relative = path.strip_prefix(root).ok()?.to_str()?.replace('\\', "/");
+fn template_name(relative: &str) -> Option<String> {
     let stem = relative.strip_suffix(".tera")?;
     let name = match stem.rsplit_once('.') {
         Some((name, ext)) if !ext.contains('/') => name,
@@ -228,19 +221,15 @@ mod tests {
 
     #[test]
     fn names_drop_the_extensions() {
-        let root = Path::new("/t");
-        assert_eq!(
-            template_name(root, Path::new("/t/directory/search.html.tera")).as_deref(),
-            Some("directory/search")
-        );
-        assert_eq!(template_name(root, Path::new("/t/base.html.tera")).as_deref(), Some("base"));
-        assert_eq!(template_name(root, Path::new("/t/plain.tera")).as_deref(), Some("plain"));
-        assert_eq!(template_name(root, Path::new("/t/notes.txt")), None);
+        assert_eq!(template_name("directory/search.html.tera").as_deref(), Some("directory/search"));
+        assert_eq!(template_name("base.html.tera").as_deref(), Some("base"));
+        assert_eq!(template_name("plain.tera").as_deref(), Some("plain"));
+        assert_eq!(template_name("notes.txt"), None);
     }
 
     #[test]
     fn a_page_gets_the_catalogue_sections_of_its_layout_and_partials() {
-        let views = Views::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")).unwrap();
+        let views = Views::load(&Assets::Embedded).unwrap();
         let tr = views.catalog("directory/search", Lang::En);
         for section in ["site", "nav", "home", "search", "tiers"] {
             assert!(tr.get(section).is_some(), "{section} is used by the search page or its layout");
@@ -251,7 +240,13 @@ mod tests {
 
     #[test]
     fn every_template_parses_and_html_is_escaped() {
-        let views = Views::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")).unwrap();
+        let folder = Assets::Folder(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+        for views in [Views::load(&Assets::Embedded).unwrap(), Views::load(&folder).unwrap()] {
+            escapes_html(&views);
+        }
+    }
+
+    fn escapes_html(views: &Views) {
         let mut context = Context::new();
         context.insert("lang", "en");
         context.insert("tr", crate::web::i18n::Lang::En.catalog());

@@ -4,12 +4,17 @@
 //! PostgreSQL (a new database per test, dropped afterwards).
 
 mod access_control;
+mod access_log;
 mod accounts;
 mod cli;
 #[path = "../common/mod.rs"]
 mod common;
+mod copied_binary;
 mod csrf;
+mod csrf_by_route;
+mod customer_link;
 mod customer_pages;
+mod database_unavailable;
 mod demo_directory;
 mod directory;
 mod directory_restart;
@@ -18,6 +23,7 @@ mod helpers;
 mod jobs;
 mod limits;
 mod mail;
+mod no_server_errors;
 mod outbox_page;
 mod partner_admin;
 mod partner_import;

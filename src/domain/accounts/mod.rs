@@ -4,7 +4,7 @@ pub mod password;
 pub mod tokens;
 mod users;
 
-pub use users::{NewUser, change_password, create_user, list_users};
+pub use users::{NewUser, change_password, create_user, list_users, partner_id_by_slug};
 
 use std::time::Duration;
 

@@ -22,6 +22,24 @@ pub struct NewUser {
     pub locale: Option<String>,
 }
 
+/// The partner a new staff account is created for, named by its slug (the command line's
+/// `--partner`).
+///
+/// # Errors
+/// `Validation` on `partner` when no partner has this slug; database failures.
+pub async fn partner_id_by_slug(portal: &Portal, slug: &str) -> Result<Uuid> {
+    let slug = slug.trim();
+    let found = storage::partners::find_by_slug(portal.db.conn(), slug).await.map_err(Error::internal)?;
+    found.map(|p| p.id).ok_or_else(|| {
+        Error::Validation(vec![FieldError::new(
+            "partner",
+            "unknown",
+            format!("No partner has the slug {slug:?}."),
+            format!("スラッグ {slug:?} の販売店はありません。"),
+        )])
+    })
+}
+
 /// Creates a user; `actor` is `None` only for the command line and first-start demo data.
 ///
 /// # Errors
@@ -101,6 +119,15 @@ pub async fn create_user(
                 "taken",
                 "An account with this e-mail already exists.",
                 "このメールアドレスのアカウントは既に存在します。",
+            ));
+        }
+        // The partner named does not exist (or went away meanwhile): a field error, not a 500.
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) => {
+            return Err(Error::field(
+                "partner_id",
+                "unknown",
+                "No partner with this id exists.",
+                "この ID の販売店は存在しません。",
             ));
         }
         Err(e) => return Err(Error::internal(e)),

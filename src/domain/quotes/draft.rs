@@ -285,7 +285,15 @@ pub async fn revise_quote(
         updated_at: now,
         ..source.clone()
     };
-    store::insert(&*tx, row, lines).await.map_err(Error::internal)?;
+    // Two revisions started at once both read "no draft yet"; the unique (root, revision) index
+    // lets only one insert through, and the other is the same conflict as a draft already existing.
+    store::insert(&*tx, row, lines).await.map_err(|e| match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Error::conflict(
+            "A draft revision of this quote already exists.",
+            "この見積の改訂版（下書き）が既にあります。",
+        ),
+        _ => Error::internal(e),
+    })?;
     let event = AuditEvent {
         action: "quote.revised",
         subject_type: "quote",

@@ -1,6 +1,9 @@
 //! The customer's side of a quote (`/public/quotes/{token}`) and document verification
 //! (`/verify/{code}`); no account, the unguessable token is the key.
 
+use rocket::http::Status;
+use rocket::request::Request;
+use rocket::response::{self, Responder};
 use rocket::serde::json::Json;
 use rocket::{State, get, post, routes};
 use serde::{Deserialize, Serialize};
@@ -9,7 +12,9 @@ use super::quotes::PdfFile;
 use crate::domain::Portal;
 use crate::domain::actor::Origin;
 use crate::domain::quotes::{self, AcceptInput, PublicQuote};
-use crate::web::error::WebError;
+use crate::web::auth::MaybeSignedIn;
+use crate::web::error::{WebError, render};
+use crate::web::i18n::lang_of;
 use crate::web::json::ApiJson;
 
 #[get("/public/quotes/<token>")]
@@ -33,13 +38,40 @@ struct Answer {
     status: &'static str,
 }
 
+/// Staff signed in (by cookie or bearer) may not accept through the customer's link: it would be
+/// recorded as the customer's own acceptance. 403, pointing to "record acceptance on behalf".
+pub struct StaffOnCustomerLink;
+
+impl<'r> Responder<'r, 'static> for StaffOnCustomerLink {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let detail = lang_of(req).text("quote_public.staff_signed_in");
+        render(req, Status::Forbidden, Some(detail), Vec::new(), None)
+    }
+}
+
+#[derive(rocket::Responder)]
+enum Refusal {
+    Domain(WebError),
+    Staff(StaffOnCustomerLink),
+}
+
+impl From<crate::domain::error::Error> for Refusal {
+    fn from(e: crate::domain::error::Error) -> Self {
+        Refusal::Domain(e.into())
+    }
+}
+
 #[post("/public/quotes/<token>/accept", data = "<body>")]
 async fn accept(
     portal: &State<Portal>,
     origin: Origin,
+    visitor: MaybeSignedIn,
     token: &str,
     body: ApiJson<AcceptBody>,
-) -> Result<Json<Answer>, WebError> {
+) -> Result<Json<Answer>, Refusal> {
+    if visitor.0.is_some() {
+        return Err(Refusal::Staff(StaffOnCustomerLink));
+    }
     let b = body.0;
     let input = AcceptInput { name: b.name, agree: b.agree, pdf_sha256: b.pdf_sha256 };
     let status = quotes::accept_public(portal, &origin, token, &input).await?;

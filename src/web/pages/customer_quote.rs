@@ -12,6 +12,7 @@ use crate::domain::actor::Origin;
 use crate::domain::error::Error;
 use crate::domain::quotes::{self, AcceptInput, PublicQuote};
 use crate::web::api::quotes::PdfFile;
+use crate::web::auth::MaybeSignedIn;
 use crate::web::csrf::Protected;
 use crate::web::error::{WebError, field_errors};
 use crate::web::page::Page;
@@ -99,10 +100,21 @@ async fn accept(
     portal: &State<Portal>,
     page: Page,
     origin: Origin,
+    visitor: MaybeSignedIn,
     token: &str,
     form: Protected<AcceptForm>,
 ) -> Result<Reply, WebError> {
     let form = form.0;
+    // Staff accepting through the customer's link would record the acceptance as the customer's
+    // own; the workspace has "record acceptance on behalf" for that.
+    if visitor.0.is_some() {
+        let quote = quotes::public_quote(portal, token).await?;
+        let text = page.text("quote_public.staff_signed_in");
+        return Ok(Reply::Page((
+            Status::Forbidden,
+            quote_page(&page, token, &quote, serde_json::json!({}), Some(text), None),
+        )));
+    }
     let input = AcceptInput { name: form.name, agree: form.agree, pdf_sha256: Some(form.pdf_sha256) };
     match quotes::accept_public(portal, &origin, token, &input).await {
         Ok(_) => Ok(Reply::Done(Redirect::to(format!("/q/{token}?done=accepted")))),

@@ -10,7 +10,7 @@ use crate::domain::Portal;
 use crate::domain::accounts::{self, SessionKind};
 use crate::domain::actor::Origin;
 use crate::domain::error::Error;
-use crate::web::auth::{SESSION_COOKIE, SignedIn};
+use crate::web::auth::{Carrier, MaybeSignedIn, SESSION_COOKIE, SignedIn};
 use crate::web::csrf::{CsrfOnly, Protected};
 use crate::web::error::WebError;
 use crate::web::page::Page;
@@ -32,18 +32,34 @@ enum LoginReply {
     Limited { inner: (Status, Template), retry_after: Header<'static> },
 }
 
-/// Only a local path may be a redirect target (no `//host` or `scheme:`).
-fn safe_next(next: &str) -> Option<&str> {
+/// Only a local path may be a redirect target (no `//host` or `scheme:`). Characters a URI cannot
+/// hold as they are (a space from `?next=/a%20b`, Japanese text) are percent-encoded again, so the
+/// redirect is always a valid URI; anything that still does not parse is dropped.
+fn safe_next(next: &str) -> Option<String> {
     let ok =
         next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://");
-    ok.then_some(next)
+    if !ok {
+        return None;
+    }
+    let mut encoded = String::with_capacity(next.len());
+    for c in next.chars() {
+        if c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '`' | '{' | '}' | '|' | '^') {
+            encoded.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for byte in c.encode_utf8(&mut buf).bytes() {
+                encoded.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    rocket::http::uri::Origin::parse(&encoded).is_ok().then_some(encoded)
 }
 
 /// The sign-in form, also shown (with 401) wherever a page needs a session.
 pub fn login_page_for(page: &Page, email: &str, next: &str, error: Option<String>) -> Template {
     page.render(
         "login",
-        serde_json::json!({ "email": email, "next": safe_next(next).unwrap_or(""), "error": error }),
+        serde_json::json!({ "email": email, "next": safe_next(next).unwrap_or_default(), "error": error }),
     )
 }
 
@@ -58,11 +74,17 @@ async fn login_submit(
     page: Page,
     origin: Origin,
     jar: &CookieJar<'_>,
+    previous: MaybeSignedIn,
     form: Protected<LoginForm>,
 ) -> Result<LoginReply, WebError> {
     let Protected(form) = form;
     match accounts::login(portal, &form.email, &form.password, SessionKind::Browser, &origin).await {
         Ok(issued) => {
+            // A new sign-in in this browser ends the session it had: its cookie is about to be
+            // replaced, and the old session must not stay usable by whoever copied it.
+            if let Some(previous) = previous.0.filter(|p| p.carrier == Carrier::Cookie) {
+                accounts::logout(portal, &previous.actor, &origin).await?;
+            }
             let max_age = rocket::time::Duration::seconds(issued.expires_in_secs);
             let cookie = Cookie::build((SESSION_COOKIE, issued.token))
                 .path("/")
@@ -71,7 +93,7 @@ async fn login_submit(
                 .same_site(SameSite::Lax)
                 .max_age(max_age);
             jar.add(cookie);
-            let target = safe_next(&form.next).map(str::to_owned).unwrap_or_else(|| "/app".into());
+            let target = safe_next(&form.next).unwrap_or_else(|| "/app".into());
             Ok(LoginReply::Redirect(Redirect::to(target)))
         }
         Err(Error::Unauthorized) => {
@@ -119,7 +141,9 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_redirect_targets() {
-        assert_eq!(safe_next("/app/quotes"), Some("/app/quotes"));
+        assert_eq!(safe_next("/app/quotes").as_deref(), Some("/app/quotes"));
+        assert_eq!(safe_next("/a b").as_deref(), Some("/a%20b"));
+        assert_eq!(safe_next("/app/quotes?q=東京").as_deref(), Some("/app/quotes?q=%E6%9D%B1%E4%BA%AC"));
         assert_eq!(safe_next("//evil.example"), None);
         assert_eq!(safe_next("https://evil.example"), None);
         assert_eq!(safe_next("/\\evil.example"), None);
