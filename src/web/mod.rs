@@ -15,6 +15,7 @@ pub mod pages;
 pub mod pagination;
 pub mod partner_view;
 pub mod price_view;
+pub mod qr;
 pub mod search_params;
 pub mod security_headers;
 pub mod telemetry;
