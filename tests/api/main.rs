@@ -27,4 +27,5 @@ mod price_book_pages;
 mod quotes;
 mod tenancy;
 mod tokens;
+mod totp;
 mod workspace_pages;
