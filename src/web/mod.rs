@@ -29,6 +29,7 @@ use rocket::{Build, Rocket};
 pub const PUBLIC_ROUTES: &[&str] = &[
     "/",
     "/login",
+    "/login/code",
     "/healthz",
     "/readyz",
     "/metrics",

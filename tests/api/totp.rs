@@ -548,3 +548,11 @@ async fn disabling_on_the_account_page_names_the_wrong_field() {
     assert_eq!(response.status(), Status::Ok);
     assert!(response.into_string().await.unwrap().contains("2段階認証を無効にしました"));
 }
+
+#[rocket::async_test]
+async fn switching_language_on_the_code_step_returns_to_the_password_form() {
+    let app = app_at_fixed_time().await;
+    let response = app.client.get("/login/code?lang=en").dispatch().await;
+    assert_eq!(response.status(), Status::SeeOther);
+    assert_eq!(response.headers().get_one("Location"), Some("/login"));
+}

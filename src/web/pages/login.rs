@@ -152,6 +152,13 @@ async fn login_code(
     }
 }
 
+/// The code step exists only as the answer to a password post (e.g. after switching language on
+/// it): start again from the password form, in the language just chosen.
+#[get("/login/code")]
+fn login_code_again(_page: Page) -> Redirect {
+    Redirect::to("/login")
+}
+
 #[post("/logout", data = "<form>")]
 async fn logout(
     portal: &State<Portal>,
@@ -167,7 +174,7 @@ async fn logout(
 }
 
 pub fn routes() -> Vec<rocket::Route> {
-    routes![login_page, login_submit, login_code, logout]
+    routes![login_page, login_submit, login_code, login_code_again, logout]
 }
 
 #[cfg(test)]
