@@ -165,6 +165,7 @@ async fn a_recovery_code_signs_in_once_and_is_audited() {
         audit["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
     assert!(actions.contains(&"totp.enabled"), "{actions:?}");
     assert!(actions.contains(&"totp.recovery_code_used"), "{actions:?}");
+    assert!(actions.contains(&"login.code_failed"), "the refused second use is recorded: {actions:?}");
     assert!(!audit.to_string().contains(&codes[3]), "recovery codes stay out of the audit log");
 }
 

@@ -109,7 +109,9 @@ fn normalize(code: &str) -> Option<String> {
 }
 
 fn recovery_hash(portal: &Portal, user_id: Uuid, normalized: &str) -> String {
-    let digest = mac(&portal.keys.totp, format!("recovery:{user_id}:{normalized}").as_bytes());
+    // A key of its own, so the sealing key is used for nothing but sealing.
+    let key = mac(&portal.keys.totp, b"flexportal/totp/recovery-codes");
+    let digest = mac(&key, format!("{user_id}:{normalized}").as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -150,13 +152,6 @@ async fn stored(portal: &Portal, user_id: Uuid) -> Result<Option<StoredTotp>> {
     storage::totp::find(portal.db.conn(), user_id).await.map_err(Error::internal)
 }
 
-/// Which kind of code was accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Accepted {
-    Totp,
-    RecoveryCode,
-}
-
 /// Checks a six-digit code or a recovery code against an enabled secret and spends it inside
 /// `tx`: the step (or the recovery code) is consumed by a conditional update, so the same code is
 /// accepted once even when two requests race. Audits the use of a recovery code.
@@ -168,21 +163,21 @@ async fn spend_code(
     totp: &StoredTotp,
     code: &str,
     origin: &Origin,
-) -> Result<Option<Accepted>> {
-    let Some(code) = normalize(code) else { return Ok(None) };
+) -> Result<bool> {
+    let Some(code) = normalize(code) else { return Ok(false) };
     let now = portal.clock.now();
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
         let secret = open(portal, user_id, &totp.secret_sealed)?;
         let Some(step) = authenticator(secret, email)?.check(&code, unix_seconds(now)) else {
-            return Ok(None);
+            return Ok(false);
         };
         let step = i64::try_from(step).map_err(Error::internal)?;
         let fresh = storage::totp::accept_step(&**tx, user_id, step).await.map_err(Error::internal)?;
-        return Ok(fresh.then_some(Accepted::Totp));
+        return Ok(fresh);
     }
     let hash = recovery_hash(portal, user_id, &code);
     if !storage::totp::use_recovery_code(&**tx, user_id, &hash, now).await.map_err(Error::internal)? {
-        return Ok(None);
+        return Ok(false);
     }
     let left = storage::totp::unused_recovery_codes(&**tx, user_id).await.map_err(Error::internal)?;
     let event = AuditEvent {
@@ -193,7 +188,7 @@ async fn spend_code(
     };
     audit::record(&**tx, now, None, Some(email), origin, event).await?;
     tracing::info!(target: "auth", %user_id, recovery_codes_left = left, request_id = ?origin.request_id, "recovery code used");
-    Ok(Some(Accepted::RecoveryCode))
+    Ok(true)
 }
 
 /// Where the actor stands with two-step sign-in.
@@ -370,8 +365,8 @@ pub async fn disable(
     let now = portal.clock.now();
     let tx = portal.db.write().await.map_err(Error::internal)?;
     // The code is only spent when the password is right, so a wrong password wastes no code.
-    let code_ok = password_ok
-        && spend_code(portal, &tx, actor.user_id, &actor.email, &found, code, origin).await?.is_some();
+    let code_ok =
+        password_ok && spend_code(portal, &tx, actor.user_id, &actor.email, &found, code, origin).await?;
     if !(password_ok && code_ok) {
         drop(tx);
         record_failure(portal, actor.user_id);
@@ -437,10 +432,18 @@ pub(super) async fn check_at_sign_in(
     };
     check_attempts(portal, user_id)?;
     let tx = portal.db.write().await.map_err(Error::internal)?;
-    if spend_code(portal, &tx, user_id, email, &found, code, origin).await?.is_none() {
-        drop(tx);
+    if !spend_code(portal, &tx, user_id, email, &found, code, origin).await? {
         record_failure(portal, user_id);
         tracing::warn!(target: "auth", %user_id, client_ip = ?origin.client_ip, request_id = ?origin.request_id, "sign-in code wrong");
+        // Only someone who knew the password gets here: worth an entry in the audit trail.
+        let event = AuditEvent {
+            action: "login.code_failed",
+            subject_type: "user",
+            subject_id: Some(user_id.to_string()),
+            detail: serde_json::json!({}),
+        };
+        audit::record(&*tx, portal.clock.now(), None, Some(email), origin, event).await?;
+        tx.commit().await.map_err(Error::internal)?;
         return Err(Error::CodeWrong);
     }
     tx.commit().await.map_err(Error::internal)?;
