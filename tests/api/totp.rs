@@ -557,3 +557,23 @@ async fn switching_language_on_the_code_step_returns_to_the_password_form() {
     assert_eq!(response.status(), Status::SeeOther);
     assert_eq!(response.headers().get_one("Location"), Some("/login"));
 }
+
+#[rocket::async_test]
+async fn a_refused_password_change_still_shows_the_account_page_of_a_user_with_totp() {
+    let app = app_at_fixed_time().await;
+    app.user("ops@example.com", "admin").await;
+    app.browser_login("ops@example.com").await;
+    enable_through_pages(&app).await;
+    let csrf =
+        extract_csrf(&app.client.get("/account?lang=en").dispatch().await.into_string().await.unwrap());
+    let response = app
+        .client
+        .post("/account/password")
+        .header(ContentType::Form)
+        .body(form(&[("_csrf", &csrf), ("current_password", "wrong"), ("new_password", "short")]))
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    let page = response.into_string().await.unwrap();
+    assert!(page.contains("Recovery codes left: 10"), "{page}");
+}

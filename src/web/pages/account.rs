@@ -56,6 +56,7 @@ async fn change_password(
                 .collect();
             let mut context = totp_context(portal, &user.actor).await?;
             context["errors"] = serde_json::Value::Object(by_field);
+            context["totp_errors"] = serde_json::json!({});
             Ok((Status::UnprocessableEntity, page.render("account", context)))
         }
         Err(other) => Err(other.into()),
