@@ -11,6 +11,7 @@ mod m20261126_000004_customers_and_requests;
 mod m20261126_000005_price_book_and_tax;
 mod m20261126_000006_quotes;
 mod m20261126_000007_outbox;
+mod m20261130_000030_totp;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_price_book_and_tax::Migration),
             Box::new(m20261126_000006_quotes::Migration),
             Box::new(m20261126_000007_outbox::Migration),
+            Box::new(m20261130_000030_totp::Migration),
         ]
     }
 }

@@ -4,7 +4,8 @@
 //! - `Validation` when the caller sent something that cannot be accepted; name every bad field.
 //! - `NotFound` when the thing does not exist *or belongs to another tenant* (never reveal which).
 //! - `Conflict` when the request is well formed but the current state forbids it (e.g. editing a sent quote).
-//! - `Unauthorized` / `Forbidden` for identity and role problems.
+//! - `Unauthorized` / `Forbidden` for identity and role problems; `CodeNeeded` / `CodeWrong` for
+//!   the one-time code step of signing in.
 //! - `RateLimited` when a limiter refused the attempt.
 //! - `Internal` for everything the client cannot fix; its source is logged, never shown.
 
@@ -65,6 +66,14 @@ pub enum Error {
     Unauthorized,
     #[error("not allowed")]
     Forbidden,
+    /// The password was right but the account signs in with a one-time code too. `pending` is a
+    /// short-lived token for the code step (the browser's second page), not a session.
+    #[error("a one-time code is needed")]
+    CodeNeeded { pending: String },
+    /// A one-time code was given and the sign-in failed: the code, or the password, was wrong (the
+    /// answer does not tell which).
+    #[error("credentials or one-time code wrong")]
+    CodeWrong,
     #[error("too many requests; retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("internal error: {0}")]

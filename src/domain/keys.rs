@@ -9,6 +9,8 @@ pub struct Keys {
     pub jwt: Vec<u8>,
     pub csrf: Vec<u8>,
     pub links: Vec<u8>,
+    /// Seals TOTP secrets and keys the hashes of recovery codes.
+    pub totp: Vec<u8>,
 }
 
 impl Keys {
@@ -17,6 +19,7 @@ impl Keys {
             jwt: derive(secret, b"flexportal/jwt"),
             csrf: derive(secret, b"flexportal/csrf"),
             links: derive(secret, b"flexportal/links"),
+            totp: derive(secret, b"flexportal/totp"),
         }
     }
 }

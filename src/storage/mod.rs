@@ -11,6 +11,7 @@ pub mod price_book;
 pub mod quote_requests;
 pub mod quotes;
 pub mod sessions;
+pub mod totp;
 pub mod users;
 
 use std::sync::Arc;

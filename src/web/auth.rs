@@ -9,7 +9,7 @@ use rocket::http::{Method, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 
 use crate::domain::Portal;
-use crate::domain::accounts;
+use crate::domain::accounts::{self, totp};
 use crate::domain::actor::{Actor, Role};
 use crate::domain::error::Error;
 
@@ -95,7 +95,17 @@ impl<'r> FromRequest<'r> for SignedIn {
         {
             return Outcome::Error((Status::Forbidden, ()));
         }
-        Outcome::Success(signed_in)
+        match totp_enrollment_blocks(req, &signed_in).await {
+            Ok(false) => Outcome::Success(signed_in),
+            Ok(true) => {
+                req.local_cache(|| TotpEnrollmentDue(true));
+                Outcome::Error((Status::Forbidden, ()))
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "TOTP requirement lookup failed");
+                Outcome::Error((Status::InternalServerError, ()))
+            }
+        }
     }
 }
 
@@ -112,6 +122,52 @@ impl<'r> FromRequest<'r> for MaybeSignedIn {
         Outcome::Success(MaybeSignedIn(current(req).await))
     }
 }
+
+/// The routes a staff member may use while their partner requires TOTP and they have not enabled
+/// it: seeing who they are, setting TOTP up, signing out, and (for the partner admin) the
+/// requirement itself.
+const OPEN_BEFORE_TOTP: &[&str] = &[
+    "/api/v1/me",
+    "/api/v1/me/totp",
+    "/api/v1/me/totp/confirm",
+    "/api/v1/auth/logout",
+    "/api/v1/partner/totp-policy",
+    "/account",
+    "/account/totp",
+    "/account/totp/confirm",
+    "/account/totp-policy",
+    "/logout",
+];
+
+/// Set when a request was refused because TOTP must be enabled first (read by the catcher).
+struct TotpEnrollmentDue(bool);
+
+/// Whether this request was refused because the user must enable TOTP first.
+pub fn totp_enrollment_due(req: &Request<'_>) -> bool {
+    req.local_cache(|| TotpEnrollmentDue(false)).0
+}
+
+/// Decided on the matched route, not the raw path, so no spelling of a URL slips past.
+async fn totp_enrollment_blocks(req: &Request<'_>, signed_in: &SignedIn) -> Result<bool, Error> {
+    if !signed_in.actor.role.needs_partner() {
+        return Ok(false);
+    }
+    let open = req.route().is_some_and(|route| OPEN_BEFORE_TOTP.contains(&route.uri.path()));
+    if open {
+        return Ok(false);
+    }
+    let Some(portal) = req.guard::<&State<Portal>>().await.succeeded() else { return Ok(false) };
+    let actor = &signed_in.actor;
+    let lookup = req
+        .local_cache_async(async {
+            DueLookup(totp::enrollment_due(portal, actor).await.map_err(|e| e.to_string()))
+        })
+        .await;
+    lookup.0.clone().map_err(|e| Error::Internal(e.into()))
+}
+
+/// The requirement looked up once per request (several guards ask).
+struct DueLookup(Result<bool, String>);
 
 macro_rules! role_guard {
     ($(#[$doc:meta])* $name:ident, $allowed:expr) => {

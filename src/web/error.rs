@@ -163,6 +163,22 @@ impl<'r> Responder<'r, 'static> for WebError {
             }
             Error::Unauthorized => render(req, Status::Unauthorized, None, Vec::new(), None),
             Error::Forbidden => render(req, Status::Forbidden, None, Vec::new(), None),
+            Error::CodeNeeded { .. } => {
+                let field = ProblemField {
+                    field: "otp".into(),
+                    code: "otp_required".into(),
+                    message: lang.text("totp.code_needed"),
+                };
+                render(req, Status::Unauthorized, Some(lang.text("totp.code_needed")), vec![field], None)
+            }
+            Error::CodeWrong => {
+                let field = ProblemField {
+                    field: "otp".into(),
+                    code: "otp_invalid".into(),
+                    message: lang.text("totp.code_wrong"),
+                };
+                render(req, Status::Unauthorized, Some(lang.text("totp.code_wrong")), vec![field], None)
+            }
             Error::RateLimited { retry_after_secs } => {
                 render(req, Status::TooManyRequests, None, Vec::new(), Some(retry_after_secs))
             }
@@ -176,6 +192,20 @@ impl<'r> Responder<'r, 'static> for WebError {
 
 #[catch(default)]
 async fn default_catcher(status: Status, req: &Request<'_>) -> Result<Rendered, Status> {
+    // A partner that requires TOTP sends staff without it to set it up before anything else.
+    if status == Status::Forbidden && super::auth::totp_enrollment_due(req) {
+        if wants_json(req) {
+            let message = lang_of(req).text("totp.required");
+            let field =
+                ProblemField { field: "totp".into(), code: "totp_required".into(), message: message.clone() };
+            return render(req, status, Some(message), vec![field], None).map(Rendered);
+        }
+        let response = Response::build()
+            .status(Status::SeeOther)
+            .header(Header::new("Location", "/account/totp"))
+            .finalize();
+        return Ok(Rendered(response));
+    }
     let pending = req.local_cache(PendingProblem::default).0.lock().unwrap_or_else(|p| p.into_inner()).take();
     if let Some((detail, errors)) = pending {
         return render(req, status, Some(detail), errors, None).map(Rendered);

@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod partner_view;
 pub mod price_view;
 pub mod routing;
+pub mod qr;
 pub mod search_params;
 pub mod security_headers;
 pub mod telemetry;
@@ -31,6 +32,7 @@ use assets::Assets;
 pub const PUBLIC_ROUTES: &[&str] = &[
     "/",
     "/login",
+    "/login/code",
     "/healthz",
     "/readyz",
     "/metrics",

@@ -35,4 +35,5 @@ mod quotes;
 mod schema;
 mod tenancy;
 mod tokens;
+mod totp;
 mod workspace_pages;

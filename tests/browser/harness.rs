@@ -31,11 +31,17 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Self {
+        Self::start_with_env(&[])
+    }
+
+    /// Starts the portal with extra environment, e.g. `FLEXPORTAL_FAKE_NOW` to fix its clock.
+    pub fn start_with_env(env: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let server = Server {
             base: format!("http://127.0.0.1:{port}"),
             child: Self::command(dir.path().to_path_buf(), port)
+                .envs(env.iter().copied())
                 .arg("serve")
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())

@@ -9,3 +9,4 @@ mod webdriver;
 mod customer_quote;
 mod directory;
 mod sign_in;
+mod totp_sign_in;

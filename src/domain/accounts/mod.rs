@@ -2,6 +2,7 @@
 
 pub mod password;
 pub mod tokens;
+pub mod totp;
 mod users;
 
 pub use users::{NewUser, change_password, create_user, list_users, partner_id_by_slug};
@@ -58,11 +59,26 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 ///
 /// # Errors
 /// `Validation` for an over-long e-mail, `Unauthorized` for bad credentials, `RateLimited` when
-/// a limit is reached.
+/// a limit is reached, `CodeNeeded` when the account uses TOTP (see [`login_with_code`]).
 pub async fn login(
     portal: &Portal,
     email: &str,
     password: &str,
+    kind: SessionKind,
+    origin: &Origin,
+) -> Result<IssuedSession> {
+    login_with_code(portal, email, password, None, kind, origin).await
+}
+
+/// Signs in with e-mail, password and, for accounts that use TOTP, a one-time or recovery code.
+///
+/// # Errors
+/// As [`login`]; with a code given, `CodeWrong` whether the password or the code was wrong.
+pub async fn login_with_code(
+    portal: &Portal,
+    email: &str,
+    password: &str,
+    code: Option<&str>,
     kind: SessionKind,
     origin: &Origin,
 ) -> Result<IssuedSession> {
@@ -101,12 +117,49 @@ pub async fn login(
         };
         audit::record(&*tx, now, None, None, origin, event).await?;
         tx.commit().await.map_err(Error::internal)?;
-        return Err(Error::Unauthorized);
+        return Err(if code.is_some() { Error::CodeWrong } else { Error::Unauthorized });
     };
     portal.limiter.clear(&pair_key);
     portal.limiter.clear(&account_key);
+    totp::check_at_sign_in(portal, user.id, &user.email, code, origin).await?;
 
     let rehash = if verified.needs_rehash { Some(portal.hasher.hash(password).await?) } else { None };
+    open_session(portal, user, rehash, kind, origin).await
+}
+
+/// The code step of a two-step sign-in: `pending` is the token `CodeNeeded` carried after the
+/// password step, and is bound to that account.
+///
+/// # Errors
+/// `Unauthorized` when the pending token is invalid or expired (start again); `CodeWrong`,
+/// `RateLimited` as for [`login_with_code`].
+pub async fn complete_login(
+    portal: &Portal,
+    pending: &str,
+    code: &str,
+    kind: SessionKind,
+    origin: &Origin,
+) -> Result<IssuedSession> {
+    let user_id = totp::pending_user(portal, pending)?;
+    let user = storage::users::find(portal.db.conn(), user_id)
+        .await
+        .map_err(Error::internal)?
+        .filter(|u| u.active)
+        .ok_or(Error::Unauthorized)?;
+    totp::check_at_sign_in(portal, user.id, &user.email, Some(code), origin).await?;
+    open_session(portal, user, None, kind, origin).await
+}
+
+/// Opens a session for a user whose credentials were checked, storing a stronger hash if one was made.
+async fn open_session(
+    portal: &Portal,
+    user: storage::users::UserRow,
+    rehash: Option<String>,
+    kind: SessionKind,
+    origin: &Origin,
+) -> Result<IssuedSession> {
+    let config = &portal.config;
+    let now = portal.clock.now();
     let lifetime = match kind {
         SessionKind::Browser => chrono::Duration::hours(config.session_absolute_hours),
         SessionKind::Api => chrono::Duration::minutes(config.api_token_minutes),

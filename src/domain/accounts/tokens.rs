@@ -15,6 +15,8 @@ pub enum Audience {
     Session,
     Invitation,
     QuoteLink,
+    /// The password step of a two-step sign-in: good only for the code step, never as a session.
+    PendingSignIn,
 }
 
 impl Audience {
@@ -23,6 +25,7 @@ impl Audience {
             Audience::Session => "flexportal:session",
             Audience::Invitation => "flexportal:invitation",
             Audience::QuoteLink => "flexportal:quote-link",
+            Audience::PendingSignIn => "flexportal:pending-sign-in",
         }
     }
 }

@@ -17,6 +17,9 @@ use crate::web::json::ApiJson;
 struct TokenRequest {
     email: String,
     password: String,
+    /// The 6-digit code (or a recovery code) for accounts that use TOTP.
+    #[serde(default)]
+    otp: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -32,8 +35,10 @@ async fn token(
     origin: Origin,
     body: ApiJson<TokenRequest>,
 ) -> Result<Json<TokenResponse>, WebError> {
-    let ApiJson(TokenRequest { email, password }) = body;
-    let issued = accounts::login(portal, &email, &password, SessionKind::Api, &origin).await?;
+    let ApiJson(TokenRequest { email, password, otp }) = body;
+    let issued =
+        accounts::login_with_code(portal, &email, &password, otp.as_deref(), SessionKind::Api, &origin)
+            .await?;
     Ok(Json(TokenResponse {
         access_token: issued.token,
         token_type: "Bearer",

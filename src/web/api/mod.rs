@@ -10,6 +10,7 @@ pub mod partners;
 mod public_quotes;
 mod quote_requests;
 pub mod quotes;
+mod totp;
 
 use rocket::http::ContentType;
 use rocket::{get, routes};
@@ -33,6 +34,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(quote_requests::routes());
     all.extend(quotes::routes());
     all.extend(public_quotes::routes());
+    all.extend(totp::routes());
     all
 }
 

@@ -80,21 +80,11 @@ async fn login_submit(
     let Protected(form) = form;
     match accounts::login(portal, &form.email, &form.password, SessionKind::Browser, &origin).await {
         Ok(issued) => {
-            // A new sign-in in this browser ends the session it had: its cookie is about to be
-            // replaced, and the old session must not stay usable by whoever copied it.
-            if let Some(previous) = previous.0.filter(|p| p.carrier == Carrier::Cookie) {
-                accounts::logout(portal, &previous.actor, &origin).await?;
-            }
-            let max_age = rocket::time::Duration::seconds(issued.expires_in_secs);
-            let cookie = Cookie::build((SESSION_COOKIE, issued.token))
-                .path("/")
-                .http_only(true)
-                .secure(portal.config.secure_cookies)
-                .same_site(SameSite::Lax)
-                .max_age(max_age);
-            jar.add(cookie);
-            let target = safe_next(&form.next).unwrap_or_else(|| "/app".into());
-            Ok(LoginReply::Redirect(Redirect::to(target)))
+            end_previous_session(portal, previous, &origin).await?;
+            Ok(signed_in(portal, jar, issued, &form.next))
+        }
+        Err(Error::CodeNeeded { pending }) => {
+            Ok(LoginReply::Form((Status::Ok, code_page_for(&page, &pending, &form.next, None))))
         }
         Err(Error::Unauthorized) => {
             let page = login_page_for(&page, &form.email, &form.next, Some(page.text("login.failed")));
@@ -117,6 +107,96 @@ async fn login_submit(
     }
 }
 
+/// Sets the session cookie and sends the browser on to where it was going.
+/// A new sign-in in this browser ends the session it had: its cookie is about to be replaced, and
+/// the old session must not stay usable by whoever copied it.
+async fn end_previous_session(portal: &Portal, previous: MaybeSignedIn, origin: &Origin) -> Result<(), Error> {
+    match previous.0.filter(|p| p.carrier == Carrier::Cookie) {
+        Some(previous) => accounts::logout(portal, &previous.actor, origin).await,
+        None => Ok(()),
+    }
+}
+
+fn signed_in(
+    portal: &Portal,
+    jar: &CookieJar<'_>,
+    issued: accounts::IssuedSession,
+    next: &str,
+) -> LoginReply {
+    let max_age = rocket::time::Duration::seconds(issued.expires_in_secs);
+    let cookie = Cookie::build((SESSION_COOKIE, issued.token))
+        .path("/")
+        .http_only(true)
+        .secure(portal.config.secure_cookies)
+        .same_site(SameSite::Lax)
+        .max_age(max_age);
+    jar.add(cookie);
+    let target = safe_next(next).unwrap_or_else(|| "/app".into());
+    LoginReply::Redirect(Redirect::to(target))
+}
+
+/// The second step for accounts with TOTP: the password step's short-lived token rides in a
+/// hidden field (it is no session and opens nothing but this form).
+fn code_page_for(page: &Page, pending: &str, next: &str, error: Option<String>) -> Template {
+    page.render(
+        "login_code",
+        serde_json::json!({ "pending": pending, "next": safe_next(next).unwrap_or_default(), "error": error }),
+    )
+}
+
+#[derive(FromForm, Default)]
+struct CodeForm {
+    #[field(default = String::new())]
+    pending: String,
+    #[field(default = String::new())]
+    code: String,
+    #[field(default = String::new())]
+    next: String,
+}
+
+#[post("/login/code", data = "<form>")]
+async fn login_code(
+    portal: &State<Portal>,
+    page: Page,
+    origin: Origin,
+    jar: &CookieJar<'_>,
+    previous: MaybeSignedIn,
+    form: Protected<CodeForm>,
+) -> Result<LoginReply, WebError> {
+    let Protected(form) = form;
+    match accounts::complete_login(portal, &form.pending, &form.code, SessionKind::Browser, &origin).await {
+        Ok(issued) => {
+            end_previous_session(portal, previous, &origin).await?;
+            Ok(signed_in(portal, jar, issued, &form.next))
+        }
+        Err(Error::CodeWrong) => {
+            let page =
+                code_page_for(&page, &form.pending, &form.next, Some(page.text("totp.code_wrong_alone")));
+            Ok(LoginReply::Form((Status::Unauthorized, page)))
+        }
+        Err(Error::Unauthorized) => {
+            let page = login_page_for(&page, "", &form.next, Some(page.text("totp.restart")));
+            Ok(LoginReply::Form((Status::Unauthorized, page)))
+        }
+        Err(Error::RateLimited { retry_after_secs }) => {
+            let message = page.text("login.too_many").replace("{seconds}", &retry_after_secs.to_string());
+            let page = code_page_for(&page, &form.pending, &form.next, Some(message));
+            Ok(LoginReply::Limited {
+                inner: (Status::TooManyRequests, page),
+                retry_after: Header::new("Retry-After", retry_after_secs.to_string()),
+            })
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The code step exists only as the answer to a password post (e.g. after switching language on
+/// it): start again from the password form, in the language just chosen.
+#[get("/login/code")]
+fn login_code_again(_page: Page) -> Redirect {
+    Redirect::to("/login")
+}
+
 #[post("/logout", data = "<form>")]
 async fn logout(
     portal: &State<Portal>,
@@ -132,7 +212,7 @@ async fn logout(
 }
 
 pub fn routes() -> Vec<rocket::Route> {
-    routes![login_page, login_submit, logout]
+    routes![login_page, login_submit, login_code, login_code_again, logout]
 }
 
 #[cfg(test)]
