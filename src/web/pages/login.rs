@@ -110,7 +110,11 @@ async fn login_submit(
 /// Sets the session cookie and sends the browser on to where it was going.
 /// A new sign-in in this browser ends the session it had: its cookie is about to be replaced, and
 /// the old session must not stay usable by whoever copied it.
-async fn end_previous_session(portal: &Portal, previous: MaybeSignedIn, origin: &Origin) -> Result<(), Error> {
+async fn end_previous_session(
+    portal: &Portal,
+    previous: MaybeSignedIn,
+    origin: &Origin,
+) -> Result<(), Error> {
     match previous.0.filter(|p| p.carrier == Carrier::Cookie) {
         Some(previous) => accounts::logout(portal, &previous.actor, origin).await,
         None => Ok(()),
