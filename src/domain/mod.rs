@@ -21,6 +21,7 @@ pub mod region;
 pub mod registration_number;
 pub mod slug;
 pub mod tax;
+pub mod tokens;
 pub mod web_url;
 
 use std::sync::Arc;

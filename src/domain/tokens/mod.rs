@@ -1,0 +1,8 @@
+//! Flex tokens after the sale: exact amounts, when a pack expires, which packs usage draws on, how a
+//! purchase settles a deficit, and the reconciliation check every token change must pass. Pure rules:
+//! no database, no clock, no HTTP; the use cases that store packs and ledger entries call these.
+
+pub mod amount;
+pub mod expiry;
+
+pub use amount::TokenAmount;
