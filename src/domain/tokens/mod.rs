@@ -3,6 +3,7 @@
 //! no database, no clock, no HTTP; the use cases that store packs and ledger entries call these.
 
 pub mod amount;
+pub mod drawdown;
 pub mod expiry;
 
 pub use amount::TokenAmount;
