@@ -5,5 +5,6 @@
 pub mod amount;
 pub mod drawdown;
 pub mod expiry;
+pub mod purchase;
 
 pub use amount::TokenAmount;
