@@ -6,5 +6,6 @@ pub mod amount;
 pub mod drawdown;
 pub mod expiry;
 pub mod purchase;
+pub mod reconcile;
 
 pub use amount::TokenAmount;
