@@ -21,6 +21,7 @@ use crate::storage::customers::CustomerRow;
 use crate::storage::quote_requests::{self as store, RequestRow, TargetRow};
 
 mod confirmation;
+pub mod receipt;
 
 use confirmation::confirmation;
 

@@ -49,6 +49,7 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/verify/<code>",
     "/partners/<slug>/quote-request",
     "/quote-request",
+    "/quote-request/sent",
 ];
 
 /// Routes anyone may POST to without a session (the same path may need a session for GET).

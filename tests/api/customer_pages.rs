@@ -61,8 +61,8 @@ async fn a_customer_requests_a_quote_from_a_partner_through_the_form() {
         .body(fields("250"))
         .dispatch()
         .await;
-    assert_eq!(response.status(), Status::Created);
-    let html = response.into_string().await.unwrap();
+    assert_eq!(response.status(), Status::SeeOther);
+    let html = app.client.get("/quote-request/sent").dispatch().await.into_string().await.unwrap();
     assert!(html.contains("id=\"reference\"") && html.contains("QR-"));
     // Without the CSRF token the form is refused.
     let response = app

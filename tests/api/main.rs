@@ -19,6 +19,7 @@ mod jobs;
 mod limits;
 mod mail;
 mod outbox_page;
+mod page_forms;
 mod partner_admin;
 mod partner_import;
 mod partner_import_concurrency;

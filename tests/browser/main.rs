@@ -8,4 +8,5 @@ mod webdriver;
 
 mod customer_quote;
 mod directory;
+mod request_form;
 mod sign_in;

@@ -1,5 +1,5 @@
-//! Signed tokens (JWT, HS256 pinned): sessions, invitations and quote links each have their own
-//! audience, and every claim that makes a token safe is required.
+//! Signed tokens (JWT, HS256 pinned): sessions, invitations, quote links and request receipts each
+//! have their own audience, and every claim that makes a token safe is required.
 
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -15,6 +15,8 @@ pub enum Audience {
     Session,
     Invitation,
     QuoteLink,
+    /// The thank-you page after a public quote request: what was sent, without sending it again.
+    RequestReceipt,
 }
 
 impl Audience {
@@ -23,6 +25,7 @@ impl Audience {
             Audience::Session => "flexportal:session",
             Audience::Invitation => "flexportal:invitation",
             Audience::QuoteLink => "flexportal:quote-link",
+            Audience::RequestReceipt => "flexportal:request-receipt",
         }
     }
 }

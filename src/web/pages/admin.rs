@@ -65,20 +65,31 @@ async fn users_page(
     ))
 }
 
-#[get("/admin/users?<paging..>")]
+#[get("/admin/users?<created>&<paging..>")]
 async fn users(
     portal: &State<Portal>,
     page: Page,
     admin: Admin,
+    created: Option<&str>,
     paging: PageQuery,
 ) -> Result<Template, WebError> {
     let paging = paging.clamped();
-    users_page(portal, &page, &admin, paging, &<UserForm as Default>::default(), serde_json::json!({}), None)
-        .await
+    let notice = created.map(|email| page.text("admin.user_created").replace("{email}", email));
+    users_page(
+        portal,
+        &page,
+        &admin,
+        paging,
+        &<UserForm as Default>::default(),
+        serde_json::json!({}),
+        notice,
+    )
+    .await
 }
 
 #[derive(Responder)]
 enum FormReply {
+    Created(Redirect),
     Page((Status, Template)),
 }
 
@@ -101,19 +112,10 @@ async fn create_user(
     };
     let paging = <PageQuery as Default>::default();
     match accounts::create_user(portal, Some(&admin.0), &origin, input).await {
+        // Post/redirect/get: a reload shows the list again instead of creating the user twice.
         Ok(user) => {
-            let notice = page.text("admin.user_created").replace("{email}", &user.email);
-            let template = users_page(
-                portal,
-                &page,
-                &admin,
-                paging,
-                &<UserForm as Default>::default(),
-                serde_json::json!({}),
-                Some(notice),
-            )
-            .await?;
-            Ok(FormReply::Page((Status::Created, template)))
+            let email = rocket::http::RawStr::new(&user.email).percent_encode();
+            Ok(FormReply::Created(Redirect::to(format!("/admin/users?created={email}"))))
         }
         Err(Error::Validation(errors)) => {
             let by_field: serde_json::Map<_, _> = field_errors(&errors, page.lang)

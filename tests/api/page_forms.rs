@@ -1,0 +1,119 @@
+//! The public forms as people use them: post/redirect/get (a reload never sends again), quantities
+//! and e-mails typed the way people type them, and the document verification form.
+
+use rocket::http::{ContentType, Cookie, Status};
+use serde_json::json;
+
+use crate::helpers::{TestApp, form, spawn_app};
+use crate::quotes::{Reseller, call, reseller};
+
+async fn inbox_total(app: &TestApp, seller: &Reseller) -> u64 {
+    let (status, body) = call(app, "GET", "/api/v1/quote-requests", &seller.token, json!(null)).await;
+    assert_eq!(status, Status::Ok, "{body}");
+    body["total"].as_u64().unwrap()
+}
+
+fn request_fields<'a>(csrf: &'a str, email: &'a str, tokens: &'a str) -> Vec<(&'static str, &'a str)> {
+    // The fixture partners speak Japanese, so routed requests find them.
+    vec![
+        ("_csrf", csrf),
+        ("company", "Sample Co"),
+        ("contact_name", "Taro"),
+        ("email", email),
+        ("autodesk_id", "taro@sample.example"),
+        ("tokens", tokens),
+        ("country", "JP"),
+        ("region", "JP-13"),
+        ("language", "ja"),
+    ]
+}
+
+#[rocket::async_test]
+async fn the_request_form_answers_303_to_a_thank_you_page_that_reloads_without_sending_again() {
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    let csrf = app.csrf_from("/partners/exmp/quote-request?lang=en").await;
+    let response = app
+        .client
+        .post("/partners/exmp/quote-request?lang=en")
+        .header(ContentType::Form)
+        .body(form(&request_fields(&csrf, "taro@sample.example", "250")))
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let location = response.headers().get_one("Location").unwrap().to_owned();
+    assert_eq!(location, "/quote-request/sent");
+    let receipt = response.cookies().get("flexportal_request_receipt").unwrap().value().to_owned();
+    assert!(!receipt.contains("taro"), "the address is signed, not in a URL");
+    let mut reference = String::new();
+    for _reload in 0..3 {
+        let response = app.client.get(location.clone()).dispatch().await;
+        assert_eq!(response.status(), Status::Ok);
+        let html = response.into_string().await.unwrap();
+        assert!(html.contains("taro@sample.example") && html.contains("exmp KK"), "{html}");
+        let shown = html.split("<code>").nth(1).unwrap().split("</code>").next().unwrap().to_owned();
+        assert!(shown.starts_with("QR-"));
+        assert!(reference.is_empty() || reference == shown, "the same reference on every reload");
+        reference = shown;
+    }
+    assert_eq!(inbox_total(&app, &seller).await, 1, "reloading the thank-you page sends nothing");
+    // A receipt someone altered or made up is not a page.
+    let (head, signature) = receipt.rsplit_once('.').unwrap();
+    let altered = format!("{head}.{}", signature.chars().rev().collect::<String>());
+    for forged in [altered.as_str(), "x"] {
+        let response = app
+            .client
+            .get("/quote-request/sent")
+            .cookie(Cookie::new("flexportal_request_receipt", forged.to_owned()))
+            .dispatch()
+            .await;
+        assert_eq!(response.status(), Status::NotFound, "{forged}");
+    }
+}
+
+#[rocket::async_test]
+async fn the_routed_request_form_also_redirects_to_its_thank_you_page() {
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    let csrf = app.csrf_from("/quote-request?lang=ja").await;
+    let response = app
+        .client
+        .post("/quote-request")
+        .header(ContentType::Form)
+        .body(form(&request_fields(&csrf, "taro@sample.example", "100")))
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let location = response.headers().get_one("Location").unwrap().to_owned();
+    let html = app.client.get(format!("{location}?lang=ja")).dispatch().await.into_string().await.unwrap();
+    assert!(html.contains("株式会社exmp") && html.contains("id=\"reference\""), "{html}");
+    app.client.get(location).dispatch().await;
+    assert_eq!(inbox_total(&app, &seller).await, 1);
+}
+
+#[rocket::async_test]
+async fn creating_a_user_on_the_operator_page_redirects_so_a_reload_creates_nobody_twice() {
+    let app = spawn_app().await;
+    app.user("ops@example.com", "admin").await;
+    app.browser_login("ops@example.com").await;
+    let csrf = app.csrf_from("/admin/users?lang=en").await;
+    let response = app
+        .client
+        .post("/admin/users")
+        .header(ContentType::Form)
+        .body(form(&[
+            ("_csrf", &csrf),
+            ("email", "new+staff@example.com"),
+            ("display_name", "New Staff"),
+            ("role", "admin"),
+            ("password", crate::common::PASSWORD),
+            ("locale", "en"),
+        ]))
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::SeeOther);
+    let location = response.headers().get_one("Location").unwrap().to_owned();
+    assert_eq!(location, "/admin/users?created=new%2Bstaff@example.com");
+    let html = app.client.get(format!("{location}&lang=en")).dispatch().await.into_string().await.unwrap();
+    assert!(html.contains("User new+staff@example.com was created."), "{html}");
+}
