@@ -117,3 +117,64 @@ async fn creating_a_user_on_the_operator_page_redirects_so_a_reload_creates_nobo
     let html = app.client.get(format!("{location}&lang=en")).dispatch().await.into_string().await.unwrap();
     assert!(html.contains("User new+staff@example.com was created."), "{html}");
 }
+
+#[rocket::async_test]
+async fn the_request_form_reads_quantities_and_addresses_as_people_type_them() {
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    let csrf = app.csrf_from("/partners/exmp/quote-request?lang=en").await;
+    for typed in ["１０００", "1,000", "１，０００", " 1000 "] {
+        let mut fields = request_fields(&csrf, "ｔａｒｏ１＠ｓａｍｐｌｅ．ｅｘａｍｐｌｅ\u{3000} ", typed);
+        fields.retain(|(name, _)| *name != "company");
+        fields.push(("company", "Sample Co  "));
+        let response = app
+            .client
+            .post("/partners/exmp/quote-request")
+            .header(ContentType::Form)
+            .body(form(&fields))
+            .dispatch()
+            .await;
+        assert_eq!(response.status(), Status::SeeOther, "{typed:?}");
+        let html =
+            app.client.get("/quote-request/sent?lang=en").dispatch().await.into_string().await.unwrap();
+        assert!(html.contains("We sent a confirmation to taro1@sample.example."), "{html}");
+    }
+    let (_, inbox) = call(&app, "GET", "/api/v1/quote-requests", &seller.token, json!(null)).await;
+    let items = inbox["items"].as_array().unwrap();
+    assert_eq!(items.len(), 4);
+    for item in items {
+        assert_eq!(item["tokens"], 1000, "{item}");
+        assert_eq!(item["email"], "taro1@sample.example", "{item}");
+        assert_eq!(item["company"], "Sample Co", "{item}");
+    }
+}
+
+#[rocket::async_test]
+async fn a_quantity_the_form_cannot_read_gets_the_editors_message_in_both_languages() {
+    let app = spawn_app().await;
+    reseller(&app, "exmp").await;
+    for (lang, typed, message) in [
+        ("en", "abc", "Enter the number of tokens in digits."),
+        ("ja", "abc", "トークン数は数字で入力してください。"),
+        ("en", "1,5", "Enter digits, with commas only between groups of three (e.g. 1000 or 1,000)."),
+        ("en", "10,00", "Enter digits, with commas only between groups of three (e.g. 1000 or 1,000)."),
+        ("en", "99", "Enter a whole number of at least 100."),
+        ("ja", "９９", "100以上の整数で入力してください。"),
+        ("en", "100.5", "Tokens are sold in whole numbers; remove the decimals."),
+    ] {
+        let csrf = app.csrf_from(&format!("/partners/exmp/quote-request?lang={lang}")).await;
+        let response = app
+            .client
+            .post(format!("/partners/exmp/quote-request?lang={lang}"))
+            .header(ContentType::Form)
+            .body(form(&request_fields(&csrf, "taro@sample.example", typed)))
+            .dispatch()
+            .await;
+        assert_eq!(response.status(), Status::UnprocessableEntity, "{typed:?}");
+        let html = response.into_string().await.unwrap();
+        assert!(html.contains(&format!("id=\"tokens-error\">{message}<")), "{typed:?}: {html}");
+        assert!(!html.contains("JSON"), "{typed:?}");
+        // What was typed stays in the field, and the other fields keep their values.
+        assert!(html.contains(&format!("value=\"{typed}\"")) && html.contains("value=\"Sample Co\""));
+    }
+}

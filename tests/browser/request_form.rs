@@ -64,7 +64,7 @@ fn reloading_the_thank_you_page_does_not_send_the_request_again() {
     browser.fill("#contact_name", "Taro Yamada").unwrap();
     browser.fill("#email", "taro@sample.example").unwrap();
     browser.fill("#autodesk_id", "taro@sample.example").unwrap();
-    browser.fill("#tokens", "250").unwrap();
+    browser.fill("#tokens", "1,000").unwrap();
     browser.click("#send-request").unwrap();
     let reference = browser.text("#reference").unwrap();
     assert!(reference.starts_with("QR-"), "{reference}");
@@ -76,5 +76,5 @@ fn reloading_the_thank_you_page_does_not_send_the_request_again() {
     assert!(browser.current_url().unwrap().ends_with("/quote-request/sent"));
     let inbox = get(&server, "/api/v1/quote-requests", &sales);
     assert_eq!(inbox["total"], 1, "{inbox}");
-    assert_eq!(inbox["items"][0]["tokens"], 250, "{inbox}");
+    assert_eq!(inbox["items"][0]["tokens"], 1000, "{inbox}");
 }

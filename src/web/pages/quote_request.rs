@@ -9,8 +9,10 @@ use rocket::{Responder, State, get, post, routes};
 
 use crate::domain::Portal;
 use crate::domain::actor::Origin;
+use crate::domain::contact::Email;
 use crate::domain::error::Error;
 use crate::domain::partners::search_index::is_flex_eligible;
+use crate::domain::quantity::TokenQuantity;
 use crate::domain::quote_requests::{self, RequestInput, receipt};
 use crate::web::csrf::Protected;
 use crate::web::error::{WebError, field_errors};
@@ -111,12 +113,10 @@ async fn submit(
         Some(slug) => Some(partner_card(portal, slug, page.lang)?),
         None => None,
     };
-    let tokens = form.tokens.trim();
-    // The form field is text: send digits as a number and anything else as text, so the domain's
-    // parser answers "whole number from 100" the same way for forms and JSON.
-    let tokens_value = tokens
-        .parse::<u64>()
-        .map_or_else(|_| serde_json::Value::String(tokens.to_owned()), serde_json::Value::from);
+    // The form field is text typed by a person (`１，０００`): read it as the workspace editor does,
+    // not as the JSON API does.
+    let tokens = TokenQuantity::parse("tokens", &form.tokens);
+    let tokens_value = serde_json::Value::from(tokens.as_ref().map_or(TokenQuantity::MIN, |q| q.get()));
     let input = RequestInput {
         partner: slug.map(str::to_owned),
         company: form.company.clone(),
@@ -130,11 +130,25 @@ async fn submit(
         message: form.message.clone(),
         website: form.website.clone(),
     };
-    match quote_requests::submit(portal, origin, &input).await {
+    let outcome = match tokens {
+        Ok(_) => quote_requests::submit(portal, origin, &input).await,
+        Err(tokens_error) => {
+            let mut errors = match quote_requests::check(&input) {
+                Err(Error::Validation(errors)) => errors,
+                _ => Vec::new(),
+            };
+            errors.insert(0, tokens_error);
+            Err(Error::Validation(errors))
+        }
+    };
+    match outcome {
         Ok(submitted) => {
             // Post/redirect/get: reloading the thank-you page shows the receipt, it does not send
             // the request again.
-            let token = receipt::issue(portal, &submitted, &form.email)?;
+            // The address as the domain read it (full-width folded, trimmed, lower case).
+            let email = Email::parse("email", &form.email)
+                .map_or_else(|_| form.email.clone(), |e| e.as_str().to_owned());
+            let token = receipt::issue(portal, &submitted, &email)?;
             jar.add(
                 Cookie::build((RECEIPT_COOKIE, token))
                     .path(SENT_PATH)
