@@ -46,6 +46,7 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/q/<token>/accept",
     "/q/<token>/decline",
     "/q/<token>/pdf",
+    "/verify",
     "/verify/<code>",
     "/partners/<slug>/quote-request",
     "/quote-request",

@@ -133,7 +133,28 @@ async fn decline(
 #[derive(Responder)]
 enum VerifyReply {
     Found(Template),
+    Missing((Status, Template)),
     Limited { inner: (Status, Template), retry_after: Header<'static> },
+}
+
+/// The verification form: `/verify` shows it, `/verify?code=…` goes to that code's page (a plain
+/// GET form, so it works without scripts and can be bookmarked).
+#[derive(Responder)]
+enum VerifyForm {
+    Form(Template),
+    Lookup(Redirect),
+}
+
+#[get("/verify?<code>")]
+fn verify_form(page: Page, code: Option<&str>) -> VerifyForm {
+    let typed = code.map(|c| c.trim().to_ascii_uppercase()).unwrap_or_default();
+    if typed.is_empty() {
+        return VerifyForm::Form(
+            page.render("public/verify", serde_json::json!({ "document": null, "code": "" })),
+        );
+    }
+    let encoded = rocket::http::RawStr::new(&typed).percent_encode();
+    VerifyForm::Lookup(Redirect::to(format!("/verify/{encoded}")))
 }
 
 /// Lookups are limited per client: the codes are short, and the page must not become a way to
@@ -153,8 +174,24 @@ async fn verify(
             retry_after: Header::new("Retry-After", retry_after_secs.to_string()),
         });
     }
-    let verification = quotes::verify(portal, code).await?;
-    Ok(VerifyReply::Found(page.render("public/verify", serde_json::json!({ "document": verification }))))
+    let typed = code.trim().to_ascii_uppercase();
+    match quotes::verify(portal, &typed).await {
+        Ok(verification) => {
+            let issued_on = quotes::format_date(verification.issued_on, page.lang.code());
+            Ok(VerifyReply::Found(page.render(
+                "public/verify",
+                serde_json::json!({ "document": verification, "issued_on": issued_on, "code": typed }),
+            )))
+        }
+        Err(Error::NotFound) => {
+            let body = page.render(
+                "public/verify",
+                serde_json::json!({ "document": null, "missing": true, "code": typed }),
+            );
+            Ok(VerifyReply::Missing((Status::NotFound, body)))
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The per-client limit on document verification lookups, shared by the page and the API.
@@ -167,5 +204,5 @@ pub fn limit_verify(portal: &Portal, origin: &Origin) -> Result<(), Error> {
 }
 
 pub fn routes() -> Vec<rocket::Route> {
-    routes![view, pdf, accept, decline, verify]
+    routes![view, pdf, accept, decline, verify_form, verify]
 }
