@@ -23,10 +23,11 @@ fn quote_page(
     errors: serde_json::Value,
     message: Option<String>,
     notice: Option<String>,
+    typed: serde_json::Value,
 ) -> Template {
     page.render(
         "public/quote",
-        serde_json::json!({ "token": token, "quote": quote, "errors": errors, "message": message, "notice": notice }),
+        serde_json::json!({ "token": token, "quote": quote, "errors": errors, "message": message, "notice": notice, "typed": typed }),
     )
 }
 
@@ -45,7 +46,7 @@ async fn view(
             "quote_public.declined_notice"
         })
     });
-    Ok(quote_page(&page, token, &quote, serde_json::json!({}), None, notice))
+    Ok(quote_page(&page, token, &quote, serde_json::json!({}), None, notice, serde_json::json!({})))
 }
 
 #[get("/q/<token>/pdf")]
@@ -70,7 +71,14 @@ enum Reply {
     Page((Status, Template)),
 }
 
-async fn refused(portal: &Portal, page: &Page, token: &str, error: Error) -> Result<Reply, WebError> {
+/// The quote page again, saying why; `typed` is what the customer typed (kept in the fields).
+async fn refused(
+    portal: &Portal,
+    page: &Page,
+    token: &str,
+    error: Error,
+    typed: serde_json::Value,
+) -> Result<Reply, WebError> {
     let quote = quotes::public_quote(portal, token).await?;
     match error {
         Error::Validation(errors) => {
@@ -80,14 +88,14 @@ async fn refused(portal: &Portal, page: &Page, token: &str, error: Error) -> Res
             }
             Ok(Reply::Page((
                 Status::UnprocessableEntity,
-                quote_page(page, token, &quote, by_field.into(), None, None),
+                quote_page(page, token, &quote, by_field.into(), None, None, typed),
             )))
         }
         Error::Conflict(message) => {
             let text = message.get(page.lang.code()).to_owned();
             Ok(Reply::Page((
                 Status::Conflict,
-                quote_page(page, token, &quote, serde_json::json!({}), Some(text), None),
+                quote_page(page, token, &quote, serde_json::json!({}), Some(text), None, typed),
             )))
         }
         other => Err(other.into()),
@@ -103,10 +111,11 @@ async fn accept(
     form: Protected<AcceptForm>,
 ) -> Result<Reply, WebError> {
     let form = form.0;
+    let typed = serde_json::json!({ "name": form.name });
     let input = AcceptInput { name: form.name, agree: form.agree, pdf_sha256: Some(form.pdf_sha256) };
     match quotes::accept_public(portal, &origin, token, &input).await {
         Ok(_) => Ok(Reply::Done(Redirect::to(format!("/q/{token}?done=accepted")))),
-        Err(e) => refused(portal, &page, token, e).await,
+        Err(e) => refused(portal, &page, token, e, typed).await,
     }
 }
 
@@ -124,9 +133,10 @@ async fn decline(
     token: &str,
     form: Protected<DeclineForm>,
 ) -> Result<Reply, WebError> {
+    let typed = serde_json::json!({ "reason": form.0.reason });
     match quotes::decline_public(portal, &origin, token, &form.0.reason).await {
         Ok(_) => Ok(Reply::Done(Redirect::to(format!("/q/{token}?done=declined")))),
-        Err(e) => refused(portal, &page, token, e).await,
+        Err(e) => refused(portal, &page, token, e, typed).await,
     }
 }
 
