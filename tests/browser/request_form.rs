@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::harness::{PASSWORD, Server, browser, screenshot_dir};
 
-fn post(server: &Server, path: &str, token: &str, body: Value) -> Value {
+pub fn post(server: &Server, path: &str, token: &str, body: Value) -> Value {
     let mut response = ureq::post(&format!("{}{path}", server.base))
         .header("Authorization", &format!("Bearer {token}"))
         .send_json(body)
@@ -13,7 +13,7 @@ fn post(server: &Server, path: &str, token: &str, body: Value) -> Value {
     response.body_mut().read_json().unwrap()
 }
 
-fn get(server: &Server, path: &str, token: &str) -> Value {
+pub fn get(server: &Server, path: &str, token: &str) -> Value {
     let mut response = ureq::get(&format!("{}{path}", server.base))
         .header("Authorization", &format!("Bearer {token}"))
         .call()
@@ -21,7 +21,7 @@ fn get(server: &Server, path: &str, token: &str) -> Value {
     response.body_mut().read_json().unwrap()
 }
 
-fn token_for(server: &Server, email: &str) -> String {
+pub fn token_for(server: &Server, email: &str) -> String {
     let response: Value = ureq::post(&format!("{}/api/v1/auth/token", server.base))
         .send_json(json!({"email": email, "password": PASSWORD}))
         .unwrap()
@@ -32,7 +32,7 @@ fn token_for(server: &Server, email: &str) -> String {
 }
 
 /// A published gold partner that can quote Flex, with a sales user; returns the sales user's token.
-fn partner_with_sales(server: &Server, slug: &str) -> String {
+pub fn partner_with_sales(server: &Server, slug: &str) -> String {
     server.create_user("ops@example.com", "admin");
     let ops = token_for(server, "ops@example.com");
     let partner = post(
