@@ -131,7 +131,7 @@ async fn a_declined_or_withdrawn_quote_says_so_and_offers_to_ask_again_in_englis
         .client
         .post(format!("/q/{token}/decline"))
         .header(ContentType::Form)
-        .body(form(&[("_csrf", &csrf), ("reason", "Budget")]))
+        .body(form(&[("_csrf", &csrf), ("reason", "Budget"), ("confirm", "true")]))
         .dispatch()
         .await;
     assert_eq!(response.status(), Status::SeeOther);

@@ -320,3 +320,77 @@ async fn a_missed_checkbox_keeps_the_typed_name() {
     assert!(html.contains("id=\"agree-error\""));
     assert!(html.contains("value=\"山田 &lt;太郎&gt;\""), "{html}");
 }
+
+async fn quote_status(app: &TestApp, seller: &Reseller, id: &str) -> String {
+    let (_, quote) = call(app, "GET", &format!("/api/v1/quotes/{id}"), &seller.token, json!(null)).await;
+    quote["status"].as_str().unwrap().to_owned()
+}
+
+#[rocket::async_test]
+async fn sending_and_withdrawing_ask_for_confirmation_first() {
+    use crate::workspace_pages::{location, signed_in, submit};
+    let app = spawn_app().await;
+    let seller = signed_in(&app, "exmp").await;
+    let cust = customer(&app, &seller, "JP").await;
+    let id = draft(&app, &seller, &cust, json!([{"tokens": 100}])).await["id"].as_str().unwrap().to_owned();
+    let page = format!("/app/quotes/{id}?lang=en");
+    let html = app.client.get(page.clone()).dispatch().await.into_string().await.unwrap();
+    assert!(html.contains("name=\"confirm\"") && html.contains("id=\"send-confirm\""), "{html}");
+
+    let response = submit(&app, &page, &format!("/app/quotes/{id}/send"), &[]).await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    let html = response.into_string().await.unwrap();
+    assert!(html.contains("Tick the box to confirm the quote should go to the customer now."), "{html}");
+    assert_eq!(quote_status(&app, &seller, &id).await, "draft", "nothing was sent");
+    let response = submit(&app, &page, &format!("/app/quotes/{id}/send"), &[("confirm", "true")]).await;
+    assert!(location(&response).ends_with("?done=sent"));
+    assert_eq!(quote_status(&app, &seller, &id).await, "sent");
+
+    let html = app.client.get(page.clone()).dispatch().await.into_string().await.unwrap();
+    assert!(html.contains("id=\"withdraw-confirm\""));
+    let response = submit(&app, &page, &format!("/app/quotes/{id}/withdraw"), &[]).await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    assert!(
+        response
+            .into_string()
+            .await
+            .unwrap()
+            .contains("Tick the box to confirm the quote should be withdrawn.")
+    );
+    assert_eq!(quote_status(&app, &seller, &id).await, "sent", "nothing was withdrawn");
+    let response = submit(&app, &page, &format!("/app/quotes/{id}/withdraw"), &[("confirm", "true")]).await;
+    assert!(location(&response).ends_with("?done=withdrawn"));
+    assert_eq!(quote_status(&app, &seller, &id).await, "withdrawn");
+}
+
+#[rocket::async_test]
+async fn declining_asks_the_customer_to_confirm_and_keeps_the_reason() {
+    let app = spawn_app().await;
+    let token = sent_quote_token(&app).await;
+    let html = app.client.get(format!("/q/{token}?lang=ja")).dispatch().await.into_string().await.unwrap();
+    assert!(html.contains("id=\"decline-confirm\""));
+    let csrf = app.csrf_from(&format!("/q/{token}?lang=ja")).await;
+    let response = app
+        .client
+        .post(format!("/q/{token}/decline?lang=ja"))
+        .header(ContentType::Form)
+        .body(form(&[("_csrf", &csrf), ("reason", "予算の都合")]))
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::UnprocessableEntity);
+    let html = response.into_string().await.unwrap();
+    assert!(
+        html.contains("id=\"confirm-error\">辞退する場合は確認欄にチェックを入れてください。<"),
+        "{html}"
+    );
+    assert!(html.contains(">予算の都合</textarea>"), "the reason is kept");
+    assert!(html.contains("id=\"accept-submit\""), "still open: nothing was declined");
+    let response = app
+        .client
+        .post(format!("/q/{token}/decline"))
+        .header(ContentType::Form)
+        .body(form(&[("_csrf", &csrf), ("reason", "予算の都合"), ("confirm", "true")]))
+        .dispatch()
+        .await;
+    assert_eq!(response.status(), Status::SeeOther);
+}

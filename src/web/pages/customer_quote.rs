@@ -9,7 +9,7 @@ use rocket::{Responder, State, get, post, routes};
 
 use crate::domain::Portal;
 use crate::domain::actor::Origin;
-use crate::domain::error::Error;
+use crate::domain::error::{Error, FieldError};
 use crate::domain::quotes::{self, AcceptInput, PublicQuote};
 use crate::web::api::quotes::PdfFile;
 use crate::web::csrf::Protected;
@@ -123,6 +123,9 @@ async fn accept(
 struct DeclineForm {
     #[field(default = String::new())]
     reason: String,
+    /// Declining cannot be undone: the form has a box to tick.
+    #[field(default = false)]
+    confirm: bool,
 }
 
 #[post("/q/<token>/decline", data = "<form>")]
@@ -134,6 +137,15 @@ async fn decline(
     form: Protected<DeclineForm>,
 ) -> Result<Reply, WebError> {
     let typed = serde_json::json!({ "reason": form.0.reason });
+    if !form.0.confirm {
+        let error = Error::Validation(vec![FieldError::new(
+            "confirm",
+            "confirmation_required",
+            "Tick the box to confirm you want to decline.",
+            "辞退する場合は確認欄にチェックを入れてください。",
+        )]);
+        return refused(portal, &page, token, error, typed).await;
+    }
     match quotes::decline_public(portal, &origin, token, &form.0.reason).await {
         Ok(_) => Ok(Reply::Done(Redirect::to(format!("/q/{token}?done=declined")))),
         Err(e) => refused(portal, &page, token, e, typed).await,
