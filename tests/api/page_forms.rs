@@ -394,3 +394,39 @@ async fn declining_asks_the_customer_to_confirm_and_keeps_the_reason() {
         .await;
     assert_eq!(response.status(), Status::SeeOther);
 }
+
+#[rocket::async_test]
+async fn error_pages_show_the_signed_in_header_to_signed_in_users() {
+    let app = spawn_app().await;
+    assert!(
+        !app.client
+            .get("/no-such-page")
+            .dispatch()
+            .await
+            .into_string()
+            .await
+            .unwrap()
+            .contains("class=\"who\"")
+    );
+    crate::workspace_pages::signed_in(&app, "exmp").await;
+    let missing_quote = format!("/app/quotes/{}?lang=en", uuid::Uuid::new_v4());
+    for path in [missing_quote.as_str(), "/no-such-page?lang=en"] {
+        let response = app.client.get(path.to_owned()).dispatch().await;
+        assert_eq!(response.status(), Status::NotFound, "{path}");
+        let html = response.into_string().await.unwrap();
+        assert!(html.contains("class=\"who\" href=\"/account\""), "{path}: {html}");
+        assert!(html.contains("href=\"/app/quotes\""), "{path}: the workspace navigation");
+        // The sign-out button works from the error page: its form carries this session's token.
+        let csrf = crate::helpers::extract_csrf(&html);
+        assert!(!csrf.is_empty(), "{path}");
+        let response = app
+            .client
+            .post("/logout")
+            .header(ContentType::Form)
+            .body(form(&[("_csrf", &csrf)]))
+            .dispatch()
+            .await;
+        assert_eq!(response.status(), Status::SeeOther, "{path}");
+        app.browser_login("sales@exmp.example").await;
+    }
+}
