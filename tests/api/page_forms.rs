@@ -486,3 +486,48 @@ async fn the_operator_picks_a_partners_prefectures_from_a_list_and_may_type_thei
     assert_eq!(response.status(), Status::UnprocessableEntity);
     assert!(response.into_string().await.unwrap().contains("id=\"regions-error\""));
 }
+
+#[rocket::async_test]
+async fn the_audit_log_reads_in_tokyo_time_with_action_names_and_request_ids_that_differ() {
+    let at =
+        chrono::DateTime::parse_from_rfc3339("2026-11-30T20:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    let app = spawn_app_with(Options { fake_now: Some(at), ..Options::default() }).await;
+    app.user("ops@example.com", "admin").await;
+    app.browser_login("ops@example.com").await;
+    let csrf = app.csrf_from("/admin/users").await;
+    for email in ["one@example.com", "two@example.com"] {
+        let fields = [
+            ("_csrf", csrf.as_str()),
+            ("email", email),
+            ("display_name", "Someone"),
+            ("role", "admin"),
+            ("password", crate::common::PASSWORD),
+            ("locale", "ja"),
+        ];
+        let response =
+            app.client.post("/admin/users").header(ContentType::Form).body(form(&fields)).dispatch().await;
+        assert_eq!(response.status(), Status::SeeOther);
+    }
+    for (lang, signed_in, created) in
+        [("ja", "サインイン成功", "ユーザー作成"), ("en", "Signed in", "User created")]
+    {
+        let html =
+            app.client.get(format!("/admin/audit?lang={lang}")).dispatch().await.into_string().await.unwrap();
+        assert!(html.contains("2026-12-01 05:00:00 JST") && !html.contains("UTC"), "{lang}: {html}");
+        assert!(
+            html.contains(&format!(">{signed_in}<")) && html.contains(&format!(">{created}<")),
+            "{lang}: {html}"
+        );
+        let shown: Vec<&str> = html
+            .split("class=\"request-id\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('>').nth(1)?.split('<').next())
+            .filter(|id| !id.is_empty())
+            .collect();
+        assert!(shown.len() >= 3, "{lang}: {shown:?}");
+        let mut distinct = shown.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), shown.len(), "{lang}: every request shows a different id: {shown:?}");
+    }
+}
