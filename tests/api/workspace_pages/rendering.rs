@@ -79,7 +79,7 @@ async fn every_workspace_page_renders_in_japanese_and_in_english() {
         (format!("/app/requests/{request}"), "メッセージ", "Message"),
         ("/app/customers".to_owned(), "新しい顧客", "New customer"),
         ("/app/customers/new".to_owned(), "タイムゾーン", "Time zone"),
-        (format!("/app/customers/{customer}"), "見積を作成", "Write a quote"),
+        (format!("/app/customers/{customer}"), "見積書を作成", "Write a quote"),
         ("/app/quotes".to_owned(), "有効期限", "Valid until"),
         (editor.clone(), "割引率（%）", "Discount (%)"),
         (format!("/app/quotes/{quote}"), "顧客に送付", "Send to the customer"),
