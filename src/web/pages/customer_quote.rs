@@ -164,7 +164,7 @@ enum VerifyReply {
 #[derive(Responder)]
 enum VerifyForm {
     Form(Template),
-    Lookup(Redirect),
+    Lookup(Box<Redirect>),
 }
 
 #[get("/verify?<code>")]
@@ -176,7 +176,7 @@ fn verify_form(page: Page, code: Option<&str>) -> VerifyForm {
         );
     }
     let encoded = rocket::http::RawStr::new(&typed).percent_encode();
-    VerifyForm::Lookup(Redirect::to(format!("/verify/{encoded}")))
+    VerifyForm::Lookup(Box::new(Redirect::to(format!("/verify/{encoded}"))))
 }
 
 /// Lookups are limited per client: the codes are short, and the page must not become a way to
