@@ -564,3 +564,38 @@ fn the_japanese_text_uses_one_word_for_reseller_and_keeps_mitsumorisho_for_the_d
         }
     }
 }
+
+#[rocket::async_test]
+async fn routing_reasons_are_stored_as_codes_and_read_in_the_readers_language() {
+    let app = spawn_app().await;
+    let seller = crate::workspace_pages::signed_in(&app, "exmp").await;
+    // One request chosen by the customer, one routed by the portal.
+    for path in ["/partners/exmp/quote-request", "/quote-request"] {
+        let csrf = app.csrf_from(path).await;
+        let response = app
+            .client
+            .post(path)
+            .header(ContentType::Form)
+            .body(form(&request_fields(&csrf, "taro@sample.example", "100")))
+            .dispatch()
+            .await;
+        assert_eq!(response.status(), Status::SeeOther, "{path}");
+    }
+    let (_, inbox) = call(&app, "GET", "/api/v1/quote-requests", &seller.token, json!(null)).await;
+    let mut codes: Vec<&str> =
+        inbox["items"].as_array().unwrap().iter().map(|i| i["reason_code"].as_str().unwrap()).collect();
+    codes.sort_unstable();
+    assert_eq!(codes, ["chosen", "routed:gold:JP-13:ja:1"], "{inbox}");
+    let html = app.client.get("/app/requests?lang=ja").dispatch().await.into_string().await.unwrap();
+    assert!(html.contains("お客様が選択"), "{html}");
+    assert!(
+        html.contains(
+            "Flex 特約が有効なゴールド販売店で、東京都・日本語に対応（振り分け時の未対応の依頼 1 件）"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("chosen by the customer") && !html.contains("open request"));
+    let html = app.client.get("/app/requests?lang=en").dispatch().await.into_string().await.unwrap();
+    assert!(html.contains("chosen by the customer"));
+    assert!(html.contains("gold partner with a current Flex agreement serving Tokyo in Japanese; 1 open request(s) when routed"), "{html}");
+}
