@@ -123,15 +123,6 @@ fn parse(input: &RequestInput) -> Result<ValidRequest> {
     }
 }
 
-/// Checks a request's fields without sending it: for a form that read one field itself and still
-/// wants to report every other field's error at once.
-///
-/// # Errors
-/// `Validation` with every field that is wrong.
-pub fn check(input: &RequestInput) -> Result<()> {
-    parse(input).map(|_| ())
-}
-
 fn reference() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();

@@ -114,9 +114,14 @@ async fn submit(
         None => None,
     };
     // The form field is text typed by a person (`１，０００`): read it as the workspace editor does,
-    // not as the JSON API does.
+    // not as the JSON API does. Text that is no quantity still goes through the submission (which
+    // counts it against the client's limit and checks every other field) as a string, and the
+    // domain's "send a JSON integer" answer for it is replaced by the form parser's message.
     let tokens = TokenQuantity::parse("tokens", &form.tokens);
-    let tokens_value = serde_json::Value::from(tokens.as_ref().map_or(TokenQuantity::MIN, |q| q.get()));
+    let tokens_value = match &tokens {
+        Ok(quantity) => serde_json::Value::from(quantity.get()),
+        Err(_) => serde_json::Value::String(form.tokens.clone()),
+    };
     let input = RequestInput {
         partner: slug.map(str::to_owned),
         company: form.company.clone(),
@@ -130,16 +135,13 @@ async fn submit(
         message: form.message.clone(),
         website: form.website.clone(),
     };
-    let outcome = match tokens {
-        Ok(_) => quote_requests::submit(portal, origin, &input).await,
-        Err(tokens_error) => {
-            let mut errors = match quote_requests::check(&input) {
-                Err(Error::Validation(errors)) => errors,
-                _ => Vec::new(),
-            };
+    let outcome = match (quote_requests::submit(portal, origin, &input).await, tokens) {
+        (Err(Error::Validation(mut errors)), Err(tokens_error)) => {
+            errors.retain(|e| e.field != "tokens");
             errors.insert(0, tokens_error);
             Err(Error::Validation(errors))
         }
+        (outcome, _) => outcome,
     };
     match outcome {
         Ok(submitted) => {

@@ -166,3 +166,26 @@ async fn routing_reasons_are_stored_as_codes_and_read_in_the_readers_language() 
     assert!(html.contains("chosen by the customer"));
     assert!(html.contains("gold partner with a current Flex agreement serving Tokyo in Japanese; 1 open request(s) when routed"), "{html}");
 }
+
+#[rocket::async_test]
+async fn unreadable_quantities_still_count_against_the_clients_request_limit() {
+    let options = crate::common::Options {
+        extra: vec![("quote_requests_per_client_per_hour", json!(2))],
+        ..crate::common::Options::default()
+    };
+    let app = crate::helpers::spawn_app_with(options).await;
+    reseller(&app, "exmp").await;
+    let csrf = app.csrf_from("/partners/exmp/quote-request?lang=en").await;
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let response = app
+            .client
+            .post("/partners/exmp/quote-request")
+            .header(ContentType::Form)
+            .body(form(&request_fields(&csrf, "taro@sample.example", "lots")))
+            .dispatch()
+            .await;
+        statuses.push(response.status());
+    }
+    assert_eq!(statuses, [Status::UnprocessableEntity, Status::UnprocessableEntity, Status::TooManyRequests]);
+}
