@@ -32,11 +32,14 @@ impl TokenQuantity {
         Decimal::from(self.0)
     }
 
-    /// Form input. Only digits are accepted (full-width ones are folded); `1,000` is refused rather than
-    /// guessed at, because a comma is a decimal separator in some of our partners' locales.
+    /// Form input, as people type it: digits (full-width ones are folded), optionally grouped by
+    /// thousands with commas (`1,000`, `１，０００`). A comma anywhere else (`1,5`, `10,00`) is refused
+    /// rather than guessed at, because a comma is a decimal separator in some of our partners' locales.
     pub fn parse(field: impl Into<Cow<'static, str>>, input: &str) -> Result<Self, FieldError> {
         let folded: String = input.chars().map(fold_width).collect();
-        let text = folded.trim();
+        let trimmed = folded.trim();
+        let ungrouped = without_thousands_separators(trimmed);
+        let text = ungrouped.as_deref().unwrap_or(trimmed);
         if text.is_empty() {
             return Err(required(field));
         }
@@ -96,6 +99,20 @@ impl TokenQuantity {
     }
 }
 
+/// `1,000,000` → `1000000` when every comma separates groups of exactly three digits; `None` when
+/// there is no comma or one is out of place.
+fn without_thousands_separators(text: &str) -> Option<String> {
+    let mut groups = text.split(',');
+    let first = groups.next()?;
+    let rest: Vec<&str> = groups.collect();
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = !rest.is_empty()
+        && digits(first)
+        && first.len() <= 3
+        && rest.iter().all(|g| g.len() == 3 && digits(g));
+    well_formed.then(|| text.replace(',', ""))
+}
+
 fn required(field: impl Into<Cow<'static, str>>) -> FieldError {
     FieldError::new(field, "required", "Enter the number of tokens.", "トークン数を入力してください。")
 }
@@ -121,8 +138,8 @@ fn too_large(field: impl Into<Cow<'static, str>>) -> FieldError {
 fn not_whole(field: impl Into<Cow<'static, str>>, text: &str) -> FieldError {
     let (en, ja) = if text.contains(',') {
         (
-            "Enter digits only, without commas (e.g. 1000).",
-            "カンマを付けずに数字のみで入力してください（例: 1000）",
+            "Enter digits, with commas only between groups of three (e.g. 1000 or 1,000).",
+            "数字で入力してください。カンマは3桁区切りにのみ使えます（例: 1000 または 1,000）。",
         )
     } else if text.contains('.') {
         (
@@ -282,7 +299,17 @@ mod tests {
         assert_eq!(code(TokenQuantity::parse("tokens", "   ")), "required");
         assert_eq!(code(TokenQuantity::parse("tokens", "1000001")), "too_large");
         assert_eq!(code(TokenQuantity::parse("tokens", "99999999999999999999999")), "too_large");
-        assert_eq!(code(TokenQuantity::parse("tokens", "1,000")), "not_a_whole_number");
+        assert_eq!(TokenQuantity::parse("tokens", "1,000").map(TokenQuantity::get), Ok(1000));
+        assert_eq!(TokenQuantity::parse("tokens", "１，０００").map(TokenQuantity::get), Ok(1000));
+        assert_eq!(TokenQuantity::parse("tokens", "1,000,000").map(TokenQuantity::get), Ok(1_000_000));
+        assert_eq!(code(TokenQuantity::parse("tokens", "1,000,001")), "too_large");
+        assert_eq!(code(TokenQuantity::parse("tokens", "1,5")), "not_a_whole_number");
+        assert_eq!(code(TokenQuantity::parse("tokens", "10,00")), "not_a_whole_number");
+        assert_eq!(code(TokenQuantity::parse("tokens", "1000,000")), "not_a_whole_number");
+        assert_eq!(code(TokenQuantity::parse("tokens", ",100")), "not_a_whole_number");
+        assert_eq!(code(TokenQuantity::parse("tokens", "100,")), "not_a_whole_number");
+        assert_eq!(code(TokenQuantity::parse("tokens", "1,,000")), "not_a_whole_number");
+        assert_eq!(code(TokenQuantity::parse("tokens", "-1,000")), "not_a_whole_number");
         assert_eq!(code(TokenQuantity::parse("tokens", "1 000")), "not_a_whole_number");
         assert_eq!(code(TokenQuantity::parse("tokens", "+100")), "not_a_whole_number");
         assert_eq!(code(TokenQuantity::parse("tokens", "-")), "not_a_whole_number");
@@ -293,8 +320,8 @@ mod tests {
         let error = TokenQuantity::parse("lines[2].tokens", "99").unwrap_err();
         assert_eq!(error.field, "lines[2].tokens");
         assert_eq!(error.message.ja, "100以上の整数で入力してください。");
-        let comma = TokenQuantity::parse("tokens", "1,000").unwrap_err();
-        assert!(comma.message.en.contains("without commas"));
+        let comma = TokenQuantity::parse("tokens", "1,00").unwrap_err();
+        assert!(comma.message.en.contains("groups of three"));
     }
 
     #[test]

@@ -21,8 +21,11 @@ use crate::storage::customers::CustomerRow;
 use crate::storage::quote_requests::{self as store, RequestRow, TargetRow};
 
 mod confirmation;
+pub mod reason;
+pub mod receipt;
 
 use confirmation::confirmation;
+use reason::RoutingReason;
 
 const MAX_ROUTED: usize = 3;
 const MESSAGE_MAX_CHARS: usize = 2_000;
@@ -163,13 +166,13 @@ async fn route(portal: &Portal, request: &ValidRequest) -> Result<Vec<(PartnerDo
         .into_iter()
         .take(MAX_ROUTED)
         .map(|(doc, open)| {
-            let tier = if doc.tier == Tier::Platinum { "platinum" } else { "gold" };
-            let area = request.region.clone().unwrap_or_else(|| request.country.clone());
-            let reason = format!(
-                "{tier} partner with a current Flex agreement serving {area} in {}; {open} open request(s) when routed",
-                request.language
-            );
-            (doc, reason)
+            let reason = RoutingReason::Routed {
+                platinum: doc.tier == Tier::Platinum,
+                area: request.region.clone().unwrap_or_else(|| request.country.clone()),
+                language: request.language.clone(),
+                open,
+            };
+            (doc, reason.code())
         })
         .collect())
 }
@@ -200,7 +203,7 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
                     .get_by_slug(slug)
                     .filter(|d| super::partners::search_index::is_flex_eligible(d, portal.today()));
                 let doc = doc.ok_or(Error::NotFound)?.clone();
-                vec![(doc, "chosen by the customer".to_owned())]
+                vec![(doc, RoutingReason::Chosen.code())]
             }
             None => route(portal, &request).await?,
         };
@@ -244,6 +247,7 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
         };
         store::insert_target(&*tx, target).await.map_err(Error::internal)?;
         let name = if row.language == "ja" { doc.name_ja.clone() } else { doc.name_en.clone() };
+        let reason = reason::reason_text(reason, "en");
         routed.push(Routed { slug: doc.slug.clone(), name, reason: reason.clone() });
         if let Some(partner) = crate::storage::partners::find(&*tx, doc.id).await.map_err(Error::internal)?
             && let Some(email) = partner.email

@@ -74,6 +74,15 @@ pub async fn current(req: &Request<'_>) -> Option<SignedIn> {
     }
 }
 
+/// The signed-in user as this request already resolved it, without a lookup (for rendering error
+/// pages after the handler ran); `None` when nothing asked yet.
+pub fn already_resolved<'r>(req: &'r Request<'_>) -> Option<&'r SignedIn> {
+    match req.local_cache(|| Lookup::Anonymous) {
+        Lookup::SignedIn(signed_in) => Some(signed_in),
+        Lookup::Anonymous | Lookup::Unavailable => None,
+    }
+}
+
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for SignedIn {
     type Error = ();

@@ -22,6 +22,11 @@ fn token_for(portal: &Portal, anchor: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac(&portal.keys.csrf, anchor.as_bytes()))
 }
 
+/// The token for a session's forms, for pages rendered outside a `Page` (error pages).
+pub fn session_token(portal: &Portal, session_id: uuid::Uuid) -> String {
+    token_for(portal, &format!("session:{session_id}"))
+}
+
 /// What the token is bound to: the session when signed in by cookie, else the anonymous cookie.
 async fn anchor(req: &Request<'_>, create: bool) -> Option<String> {
     if let Some(SignedIn { actor, carrier: Carrier::Cookie }) = auth::current(req).await {

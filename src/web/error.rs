@@ -11,8 +11,11 @@ use rocket::response::{self, Responder, Response};
 use rocket::{Catcher, catch, catchers};
 use serde::Serialize;
 
+use super::auth::{Carrier, SignedIn};
 use super::client::request_id;
 use super::i18n::{Lang, lang_of};
+use super::page::UserView;
+use crate::domain::Portal;
 use crate::domain::error::{Error, FieldError};
 
 #[derive(Debug, Serialize)]
@@ -75,6 +78,21 @@ pub fn field_errors(errors: &[FieldError], lang: Lang) -> Vec<ProblemField> {
         .collect()
 }
 
+/// The header of a signed-in user's pages (name, navigation, a working sign-out form), so an error
+/// page does not look signed out. Reads the session this request already resolved; the catcher
+/// resolves it first for requests no route took.
+fn signed_in_header(req: &Request<'_>) -> (Option<UserView>, String, bool) {
+    let signed_in = super::auth::already_resolved(req);
+    match (signed_in, req.rocket().state::<Portal>()) {
+        (Some(SignedIn { actor, carrier: Carrier::Cookie }), Some(portal)) => (
+            Some(UserView::from(actor)),
+            super::csrf::session_token(portal, actor.session_id),
+            actor.is_admin() && super::pages::outbox_available(portal.config.profile),
+        ),
+        _ => (None, String::new(), false),
+    }
+}
+
 /// Renders a status as a problem document or an error page.
 pub fn render(
     req: &Request<'_>,
@@ -104,6 +122,7 @@ pub fn render(
             .sized_body(body.len(), std::io::Cursor::new(body))
             .finalize()
     } else {
+        let (user, csrf, show_outbox) = signed_in_header(req);
         let context = serde_json::json!({
             "lang": lang.code(),
             "tr": lang.catalog(),
@@ -111,9 +130,10 @@ pub fn render(
             "detail": detail,
             "errors": errors,
             "request_id": request_id,
-            "user": null,
+            "user": user,
             "path": req.uri().path().to_string(),
-            "csrf": "",
+            "csrf": csrf,
+            "show_outbox": show_outbox,
         });
         Template::render("errors/error", context).respond_to(req)?
     };
@@ -206,6 +226,8 @@ async fn default_catcher(status: Status, req: &Request<'_>) -> Result<Rendered, 
             .finalize();
         return Ok(Rendered(response));
     }
+    // Resolve the session (cached for `render`) so the page keeps the signed-in header.
+    let _ = super::auth::current(req).await;
     let pending = req.local_cache(PendingProblem::default).0.lock().unwrap_or_else(|p| p.into_inner()).take();
     if let Some((detail, errors)) = pending {
         return render(req, status, Some(detail), errors, None).map(Rendered);

@@ -51,9 +51,11 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/q/<token>/accept",
     "/q/<token>/decline",
     "/q/<token>/pdf",
+    "/verify",
     "/verify/<code>",
     "/partners/<slug>/quote-request",
     "/quote-request",
+    "/quote-request/sent",
 ];
 
 /// Routes anyone may POST to without a session (the same path may need a session for GET).

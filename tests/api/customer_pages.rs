@@ -61,8 +61,8 @@ async fn a_customer_requests_a_quote_from_a_partner_through_the_form() {
         .body(fields("250"))
         .dispatch()
         .await;
-    assert_eq!(response.status(), Status::Created);
-    let html = response.into_string().await.unwrap();
+    assert_eq!(response.status(), Status::SeeOther);
+    let html = app.client.get("/quote-request/sent").dispatch().await.into_string().await.unwrap();
     assert!(html.contains("id=\"reference\"") && html.contains("QR-"));
     // Without the CSRF token the form is refused.
     let response = app
@@ -131,7 +131,7 @@ async fn a_declined_or_withdrawn_quote_says_so_and_offers_to_ask_again_in_englis
         .client
         .post(format!("/q/{token}/decline"))
         .header(ContentType::Form)
-        .body(form(&[("_csrf", &csrf), ("reason", "Budget")]))
+        .body(form(&[("_csrf", &csrf), ("reason", "Budget"), ("confirm", "true")]))
         .dispatch()
         .await;
     assert_eq!(response.status(), Status::SeeOther);

@@ -25,6 +25,7 @@ mod limits;
 mod mail;
 mod no_server_errors;
 mod outbox_page;
+mod page_forms;
 mod partner_admin;
 mod partner_import;
 mod partner_import_concurrency;

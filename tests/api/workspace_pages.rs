@@ -201,7 +201,7 @@ async fn sending_shows_the_number_the_public_link_and_the_pdf_and_marks_the_requ
     let id = created.trim_start_matches("/app/quotes/").trim_end_matches("?done=created").to_owned();
     let page = format!("/app/quotes/{id}");
 
-    let response = submit(&app, &page, &format!("{page}/send"), &[]).await;
+    let response = submit(&app, &page, &format!("{page}/send"), &[("confirm", "true")]).await;
     assert_eq!(location(&response), format!("{page}?done=sent"));
     let (_, html) = get(&app, &format!("{page}?done=sent")).await;
     let year = app.portal().clock.now().format("%Y").to_string();
@@ -228,7 +228,7 @@ async fn revising_makes_a_new_draft_and_withdrawing_closes_the_sent_quote() {
     let (_, customer, editor) = editor_from_request(&app, "exmp", "株式会社サンプル顧客").await;
     let id = write_quote(&app, &editor, &customer, &[("300", "")]).await;
     let page = format!("/app/quotes/{id}");
-    submit(&app, &page, &format!("{page}/send"), &[]).await;
+    submit(&app, &page, &format!("{page}/send"), &[("confirm", "true")]).await;
 
     let revised = location(&submit(&app, &page, &format!("{page}/revise"), &[]).await);
     assert!(revised.ends_with("?done=revised") && !revised.contains(&id), "{revised}");
@@ -236,7 +236,7 @@ async fn revising_makes_a_new_draft_and_withdrawing_closes_the_sent_quote() {
     assert!(html.contains("revision 2") && html.contains("Draft") && html.contains("id=\"save-quote\""));
     assert_eq!(field_value(&html, "lines[0].tokens"), "300", "the revision starts from the sent lines");
 
-    let response = submit(&app, &page, &format!("{page}/withdraw"), &[]).await;
+    let response = submit(&app, &page, &format!("{page}/withdraw"), &[("confirm", "true")]).await;
     assert_eq!(location(&response), format!("{page}?done=withdrawn"));
     let (_, html) = get(&app, &format!("{page}?done=withdrawn")).await;
     assert!(html.contains("The quote was withdrawn.") && html.contains("Withdrawn"));
@@ -251,7 +251,7 @@ async fn recording_acceptance_on_behalf_needs_a_reason_and_then_shows_who_accept
     let (_, customer, editor) = editor_from_request(&app, "exmp", "株式会社サンプル顧客").await;
     let id = write_quote(&app, &editor, &customer, &[("100", "")]).await;
     let page = format!("/app/quotes/{id}");
-    submit(&app, &page, &format!("{page}/send"), &[]).await;
+    submit(&app, &page, &format!("{page}/send"), &[("confirm", "true")]).await;
 
     let action = format!("{page}/accept-on-behalf");
     let response = submit(&app, &page, &action, &[("reason", "  ")]).await;

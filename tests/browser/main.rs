@@ -8,5 +8,7 @@ mod webdriver;
 
 mod customer_quote;
 mod directory;
+mod narrow_screens;
+mod request_form;
 mod sign_in;
 mod totp_sign_in;

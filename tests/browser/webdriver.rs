@@ -134,6 +134,21 @@ impl Browser {
         Ok(call("GET", &self.url("/source"), None)?.as_str().unwrap_or_default().to_owned())
     }
 
+    /// Reloads the current page, as the browser's reload button does.
+    pub fn refresh(&self) -> Result<()> {
+        call("POST", &self.url("/refresh"), None).map(|_| ())
+    }
+
+    /// Runs `script` (a function body; `return` gives the value) in the page.
+    pub fn execute(&self, script: &str) -> Result<Value> {
+        call("POST", &self.url("/execute/sync"), Some(json!({ "script": script, "args": [] })))
+    }
+
+    /// Sets the outer window size in CSS pixels.
+    pub fn resize(&self, width: u32, height: u32) -> Result<()> {
+        call("POST", &self.url("/window/rect"), Some(json!({ "width": width, "height": height }))).map(|_| ())
+    }
+
     pub fn screenshot(&self, path: &std::path::Path) -> Result<()> {
         let data = call("GET", &self.url("/screenshot"), None)?;
         let png = base64::engine::general_purpose::STANDARD

@@ -1,5 +1,5 @@
-//! Signed tokens (JWT, HS256 pinned): sessions, invitations and quote links each have their own
-//! audience, and every claim that makes a token safe is required.
+//! Signed tokens (JWT, HS256 pinned): sessions, invitations, quote links and request receipts each
+//! have their own audience, and every claim that makes a token safe is required.
 
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -17,6 +17,8 @@ pub enum Audience {
     QuoteLink,
     /// The password step of a two-step sign-in: good only for the code step, never as a session.
     PendingSignIn,
+    /// The thank-you page after a public quote request: what was sent, without sending it again.
+    RequestReceipt,
 }
 
 impl Audience {
@@ -26,6 +28,7 @@ impl Audience {
             Audience::Invitation => "flexportal:invitation",
             Audience::QuoteLink => "flexportal:quote-link",
             Audience::PendingSignIn => "flexportal:pending-sign-in",
+            Audience::RequestReceipt => "flexportal:request-receipt",
         }
     }
 }

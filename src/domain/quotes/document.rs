@@ -159,6 +159,12 @@ pub struct Verification {
     pub status: String,
     pub issuer: String,
     pub issued_at: DateTime<Utc>,
+    /// The issue date as the document itself prints it: in the addressee's time zone.
+    pub issued_on: NaiveDate,
+    pub time_zone: String,
+    /// The document's total as printed, and the addressee's company, for comparing with the paper.
+    pub total: Option<String>,
+    pub addressee: Option<String>,
     pub sha256: String,
 }
 
@@ -178,6 +184,18 @@ pub async fn verify(portal: &Portal, code: &str) -> Result<Verification> {
         .ok_or(Error::NotFound)?;
     let quote =
         storage::quotes::find(db, document.partner_id, document.subject_id).await.map_err(Error::internal)?;
+    let customer = match &quote {
+        Some(q) => {
+            storage::customers::find(db, document.partner_id, q.customer_id).await.map_err(Error::internal)?
+        }
+        None => None,
+    };
+    // The same zone the PDF was dated in.
+    let tz: Tz = customer.as_ref().and_then(|c| c.time_zone.parse().ok()).unwrap_or(chrono_tz::Asia::Tokyo);
+    let total = quote.as_ref().map(|q| {
+        Money::from_minor(q.total_minor, Currency::from_code(&q.currency).unwrap_or(Currency::Jpy))
+            .to_string()
+    });
     Ok(Verification {
         kind: document.kind,
         number: document.number,
@@ -188,6 +206,10 @@ pub async fn verify(portal: &Portal, code: &str) -> Result<Verification> {
         ),
         issuer: format!("{} / {}", partner.name_ja, partner.name_en),
         issued_at: document.issued_at,
+        issued_on: document.issued_at.with_timezone(&tz).date_naive(),
+        time_zone: tz.name().to_owned(),
+        total,
+        addressee: customer.map(|c| c.company_name),
         sha256: document.sha256,
     })
 }

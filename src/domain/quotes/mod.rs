@@ -15,7 +15,7 @@ mod send;
 mod terms;
 mod view;
 
-pub use document::{Verification, last_valid_day, render_pdf, verify};
+pub use document::{Verification, format_date, last_valid_day, render_pdf, verify};
 pub use draft::{
     DEFAULT_VALID_DAYS, LineInput, QuoteInput, create_quote, default_currency, revise_quote, update_draft,
 };

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::domain::Portal;
 use crate::domain::actor::Origin;
+use crate::domain::quote_requests::reason::reason_text;
 use crate::domain::quote_requests::{self, RequestInput, Submitted};
 use crate::storage::quote_requests::{RequestRow, TargetRow};
 use crate::web::auth::PartnerStaff;
@@ -72,7 +73,10 @@ pub struct InboxItem {
     id: Uuid,
     reference: String,
     status: String,
+    /// Why the request came to this partner, in English.
     reason: String,
+    /// The same as a code: `chosen`, or `routed:<tier>:<area>:<language>:<open requests>`.
+    reason_code: String,
     company: String,
     contact_name: String,
     email: String,
@@ -91,7 +95,8 @@ pub fn item((target, request): (TargetRow, RequestRow)) -> InboxItem {
         id: target.id,
         reference: request.reference,
         status: target.status,
-        reason: target.reason,
+        reason: reason_text(&target.reason, "en"),
+        reason_code: target.reason,
         company: request.company,
         contact_name: request.contact_name,
         email: request.email,

@@ -65,20 +65,31 @@ async fn users_page(
     ))
 }
 
-#[get("/admin/users?<paging..>")]
+#[get("/admin/users?<created>&<paging..>")]
 async fn users(
     portal: &State<Portal>,
     page: Page,
     admin: Admin,
+    created: Option<&str>,
     paging: PageQuery,
 ) -> Result<Template, WebError> {
     let paging = paging.clamped();
-    users_page(portal, &page, &admin, paging, &<UserForm as Default>::default(), serde_json::json!({}), None)
-        .await
+    let notice = created.map(|email| page.text("admin.user_created").replace("{email}", email));
+    users_page(
+        portal,
+        &page,
+        &admin,
+        paging,
+        &<UserForm as Default>::default(),
+        serde_json::json!({}),
+        notice,
+    )
+    .await
 }
 
 #[derive(Responder)]
 enum FormReply {
+    Created(Redirect),
     Page((Status, Template)),
 }
 
@@ -101,19 +112,10 @@ async fn create_user(
     };
     let paging = <PageQuery as Default>::default();
     match accounts::create_user(portal, Some(&admin.0), &origin, input).await {
+        // Post/redirect/get: a reload shows the list again instead of creating the user twice.
         Ok(user) => {
-            let notice = page.text("admin.user_created").replace("{email}", &user.email);
-            let template = users_page(
-                portal,
-                &page,
-                &admin,
-                paging,
-                &<UserForm as Default>::default(),
-                serde_json::json!({}),
-                Some(notice),
-            )
-            .await?;
-            Ok(FormReply::Page((Status::Created, template)))
+            let email = rocket::http::RawStr::new(&user.email).percent_encode();
+            Ok(FormReply::Created(Redirect::to(format!("/admin/users?created={email}"))))
         }
         Err(Error::Validation(errors)) => {
             let by_field: serde_json::Map<_, _> = field_errors(&errors, page.lang)
@@ -137,13 +139,22 @@ async fn audit_log(
 ) -> Result<Template, WebError> {
     let paging = paging.clamped();
     let (rows, total) = audit::list(portal.db.conn(), &admin.0, paging.page, paging.per_page).await?;
+    let names = page.lang.catalog().get("audit_actions");
     let entries: Vec<_> = rows
         .iter()
         .map(|e| {
+            // Times in the operator's zone; an action's name in the reader's language (its code for
+            // one the catalogue does not know yet); request ids share a per-process prefix, so the
+            // end is the part that tells rows apart.
+            let at = e.at.with_timezone(&portal.time_zone).format("%Y-%m-%d %H:%M:%S %Z").to_string();
+            let name = names.and_then(|n| n.get(&e.action)).and_then(|n| n.as_str()).unwrap_or(&e.action);
+            let request_id = e.request_id.as_deref().unwrap_or("");
+            let shown_id =
+                request_id.char_indices().rev().nth(7).map_or(request_id, |(i, _)| &request_id[i..]);
             serde_json::json!({
-                "at": e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(), "actor": e.actor_email, "action": e.action,
+                "at": at, "actor": e.actor_email, "action": e.action, "action_name": name,
                 "subject": format!("{} {}", e.subject_type, e.subject_id.as_deref().unwrap_or("")),
-                "client_ip": e.client_ip, "request_id": e.request_id,
+                "client_ip": e.client_ip, "request_id": request_id, "request_id_end": shown_id,
             })
         })
         .collect();

@@ -1,6 +1,7 @@
 //! Operator pages for partners: list, create, edit (profile, tier, agreement, publication) and
 //! staff accounts.
 
+use crate::web::choices::is_prefecture;
 use crate::web::view::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
@@ -40,6 +41,9 @@ struct PartnerForm {
     csn: String,
     #[field(default = String::new())]
     country: String,
+    /// Prefectures ticked in the list.
+    prefectures: Vec<String>,
+    /// Other regions, typed: codes or prefecture names, separated by commas or spaces.
     #[field(default = String::new())]
     regions: String,
     languages: Vec<String>,
@@ -73,12 +77,20 @@ impl PartnerForm {
             tier: self.tier,
             csn: self.csn,
             country: self.country,
-            regions: self
-                .regions
-                .split([',', ' ', '、'])
-                .filter(|r| !r.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            regions: {
+                let typed = self
+                    .regions
+                    .split([',', ' ', '、', '，', '\u{3000}'])
+                    .filter(|r| !r.trim().is_empty())
+                    .map(crate::web::choices::region_code);
+                let mut regions: Vec<String> = Vec::new();
+                for code in self.prefectures.into_iter().chain(typed) {
+                    if !regions.contains(&code) {
+                        regions.push(code);
+                    }
+                }
+                regions
+            },
             languages: self.languages,
             services: self.services,
             website: self.website,
@@ -115,7 +127,9 @@ fn form_view(input: &PartnerInput) -> serde_json::Value {
     serde_json::json!({
         "slug": input.slug, "name_ja": input.name_ja, "name_en": input.name_en,
         "description_ja": input.description_ja, "description_en": input.description_en, "tier": input.tier,
-        "csn": input.csn, "country": input.country, "regions": input.regions.join(", "),
+        "csn": input.csn, "country": input.country,
+        "prefectures": input.regions.iter().filter(|r| is_prefecture(r)).collect::<Vec<_>>(),
+        "regions": input.regions.iter().filter(|r| !is_prefecture(r)).cloned().collect::<Vec<_>>().join(", "),
         "languages": input.languages, "services": input.services, "website": input.website, "email": input.email,
         "phone": input.phone, "invoice_registration_number": input.invoice_registration_number,
         "max_discount_percent": input.max_discount_percent, "flex_signed_on": input.flex_signed_on,
@@ -127,6 +141,7 @@ fn choices(lang: Lang) -> serde_json::Value {
     serde_json::json!({
         "tiers": crate::web::choices::tiers(),
         "countries": crate::web::choices::countries(lang),
+        "prefectures": crate::web::choices::prefectures(lang),
         "languages": crate::web::choices::languages(lang),
         "services": crate::web::choices::services(lang),
     })

@@ -9,7 +9,7 @@ use rocket::{Responder, State, get, post, routes};
 
 use crate::domain::Portal;
 use crate::domain::actor::Origin;
-use crate::domain::error::Error;
+use crate::domain::error::{Error, FieldError};
 use crate::domain::quotes::{self, AcceptInput, PublicQuote};
 use crate::web::api::quotes::PdfFile;
 use crate::web::auth::MaybeSignedIn;
@@ -24,10 +24,11 @@ fn quote_page(
     errors: serde_json::Value,
     message: Option<String>,
     notice: Option<String>,
+    typed: serde_json::Value,
 ) -> Template {
     page.render(
         "public/quote",
-        serde_json::json!({ "token": token, "quote": quote, "errors": errors, "message": message, "notice": notice }),
+        serde_json::json!({ "token": token, "quote": quote, "errors": errors, "message": message, "notice": notice, "typed": typed }),
     )
 }
 
@@ -46,7 +47,7 @@ async fn view(
             "quote_public.declined_notice"
         })
     });
-    Ok(quote_page(&page, token, &quote, serde_json::json!({}), None, notice))
+    Ok(quote_page(&page, token, &quote, serde_json::json!({}), None, notice, serde_json::json!({})))
 }
 
 #[get("/q/<token>/pdf")]
@@ -71,7 +72,14 @@ enum Reply {
     Page((Status, Template)),
 }
 
-async fn refused(portal: &Portal, page: &Page, token: &str, error: Error) -> Result<Reply, WebError> {
+/// The quote page again, saying why; `typed` is what the customer typed (kept in the fields).
+async fn refused(
+    portal: &Portal,
+    page: &Page,
+    token: &str,
+    error: Error,
+    typed: serde_json::Value,
+) -> Result<Reply, WebError> {
     let quote = quotes::public_quote(portal, token).await?;
     match error {
         Error::Validation(errors) => {
@@ -81,14 +89,14 @@ async fn refused(portal: &Portal, page: &Page, token: &str, error: Error) -> Res
             }
             Ok(Reply::Page((
                 Status::UnprocessableEntity,
-                quote_page(page, token, &quote, by_field.into(), None, None),
+                quote_page(page, token, &quote, by_field.into(), None, None, typed),
             )))
         }
         Error::Conflict(message) => {
             let text = message.get(page.lang.code()).to_owned();
             Ok(Reply::Page((
                 Status::Conflict,
-                quote_page(page, token, &quote, serde_json::json!({}), Some(text), None),
+                quote_page(page, token, &quote, serde_json::json!({}), Some(text), None, typed),
             )))
         }
         other => Err(other.into()),
@@ -105,6 +113,7 @@ async fn accept(
     form: Protected<AcceptForm>,
 ) -> Result<Reply, WebError> {
     let form = form.0;
+    let typed = serde_json::json!({ "name": form.name });
     // Staff accepting through the customer's link would record the acceptance as the customer's
     // own; the workspace has "record acceptance on behalf" for that.
     if visitor.0.is_some() {
@@ -112,13 +121,13 @@ async fn accept(
         let text = page.text("quote_public.staff_signed_in");
         return Ok(Reply::Page((
             Status::Forbidden,
-            quote_page(&page, token, &quote, serde_json::json!({}), Some(text), None),
+            quote_page(&page, token, &quote, serde_json::json!({}), Some(text), None, typed),
         )));
     }
     let input = AcceptInput { name: form.name, agree: form.agree, pdf_sha256: Some(form.pdf_sha256) };
     match quotes::accept_public(portal, &origin, token, &input).await {
         Ok(_) => Ok(Reply::Done(Redirect::to(format!("/q/{token}?done=accepted")))),
-        Err(e) => refused(portal, &page, token, e).await,
+        Err(e) => refused(portal, &page, token, e, typed).await,
     }
 }
 
@@ -126,6 +135,9 @@ async fn accept(
 struct DeclineForm {
     #[field(default = String::new())]
     reason: String,
+    /// Declining cannot be undone: the form has a box to tick.
+    #[field(default = false)]
+    confirm: bool,
 }
 
 #[post("/q/<token>/decline", data = "<form>")]
@@ -136,16 +148,47 @@ async fn decline(
     token: &str,
     form: Protected<DeclineForm>,
 ) -> Result<Reply, WebError> {
+    let typed = serde_json::json!({ "reason": form.0.reason });
+    if !form.0.confirm {
+        let error = Error::Validation(vec![FieldError::new(
+            "confirm",
+            "confirmation_required",
+            "Tick the box to confirm you want to decline.",
+            "辞退する場合は確認欄にチェックを入れてください。",
+        )]);
+        return refused(portal, &page, token, error, typed).await;
+    }
     match quotes::decline_public(portal, &origin, token, &form.0.reason).await {
         Ok(_) => Ok(Reply::Done(Redirect::to(format!("/q/{token}?done=declined")))),
-        Err(e) => refused(portal, &page, token, e).await,
+        Err(e) => refused(portal, &page, token, e, typed).await,
     }
 }
 
 #[derive(Responder)]
 enum VerifyReply {
     Found(Template),
+    Missing((Status, Template)),
     Limited { inner: (Status, Template), retry_after: Header<'static> },
+}
+
+/// The verification form: `/verify` shows it, `/verify?code=…` goes to that code's page (a plain
+/// GET form, so it works without scripts and can be bookmarked).
+#[derive(Responder)]
+enum VerifyForm {
+    Form(Template),
+    Lookup(Box<Redirect>),
+}
+
+#[get("/verify?<code>")]
+fn verify_form(page: Page, code: Option<&str>) -> VerifyForm {
+    let typed = code.map(|c| c.trim().to_ascii_uppercase()).unwrap_or_default();
+    if typed.is_empty() {
+        return VerifyForm::Form(
+            page.render("public/verify", serde_json::json!({ "document": null, "code": "" })),
+        );
+    }
+    let encoded = rocket::http::RawStr::new(&typed).percent_encode();
+    VerifyForm::Lookup(Box::new(Redirect::to(format!("/verify/{encoded}"))))
 }
 
 /// Lookups are limited per client: the codes are short, and the page must not become a way to
@@ -165,8 +208,24 @@ async fn verify(
             retry_after: Header::new("Retry-After", retry_after_secs.to_string()),
         });
     }
-    let verification = quotes::verify(portal, code).await?;
-    Ok(VerifyReply::Found(page.render("public/verify", serde_json::json!({ "document": verification }))))
+    let typed = code.trim().to_ascii_uppercase();
+    match quotes::verify(portal, &typed).await {
+        Ok(verification) => {
+            let issued_on = quotes::format_date(verification.issued_on, page.lang.code());
+            Ok(VerifyReply::Found(page.render(
+                "public/verify",
+                serde_json::json!({ "document": verification, "issued_on": issued_on, "code": typed }),
+            )))
+        }
+        Err(Error::NotFound) => {
+            let body = page.render(
+                "public/verify",
+                serde_json::json!({ "document": null, "missing": true, "code": typed }),
+            );
+            Ok(VerifyReply::Missing((Status::NotFound, body)))
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The per-client limit on document verification lookups, shared by the page and the API.
@@ -179,5 +238,5 @@ pub fn limit_verify(portal: &Portal, origin: &Origin) -> Result<(), Error> {
 }
 
 pub fn routes() -> Vec<rocket::Route> {
-    routes![view, pdf, accept, decline, verify]
+    routes![view, pdf, accept, decline, verify_form, verify]
 }

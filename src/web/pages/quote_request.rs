@@ -3,14 +3,17 @@
 
 use crate::web::view::Template;
 use rocket::form::FromForm;
-use rocket::http::Status;
-use rocket::{State, get, post, routes};
+use rocket::http::{Cookie, CookieJar, SameSite, Status};
+use rocket::response::Redirect;
+use rocket::{Responder, State, get, post, routes};
 
 use crate::domain::Portal;
 use crate::domain::actor::Origin;
+use crate::domain::contact::Email;
 use crate::domain::error::Error;
 use crate::domain::partners::search_index::is_flex_eligible;
-use crate::domain::quote_requests::{self, RequestInput};
+use crate::domain::quantity::TokenQuantity;
+use crate::domain::quote_requests::{self, RequestInput, receipt};
 use crate::web::csrf::Protected;
 use crate::web::error::{WebError, field_errors};
 use crate::web::i18n::Lang;
@@ -87,23 +90,38 @@ fn routed(page: Page) -> Template {
     form_page(&page, None, &defaults(page.lang), serde_json::json!({}))
 }
 
+/// The cookie that carries the signed receipt to the thank-you page. It is a cookie rather than a
+/// query parameter so the requester's e-mail address never appears in a URL (history, logs).
+const RECEIPT_COOKIE: &str = "flexportal_request_receipt";
+const SENT_PATH: &str = "/quote-request/sent";
+
+#[derive(Responder)]
+enum SubmitReply {
+    Sent(Redirect),
+    Invalid((Status, Template)),
+}
+
 async fn submit(
     portal: &Portal,
     page: &Page,
     origin: &Origin,
+    jar: &CookieJar<'_>,
     slug: Option<&str>,
     form: RequestForm,
-) -> Result<(Status, Template), WebError> {
+) -> Result<SubmitReply, WebError> {
     let partner = match slug {
         Some(slug) => Some(partner_card(portal, slug, page.lang)?),
         None => None,
     };
-    let tokens = form.tokens.trim();
-    // The form field is text: send digits as a number and anything else as text, so the domain's
-    // parser answers "whole number from 100" the same way for forms and JSON.
-    let tokens_value = tokens
-        .parse::<u64>()
-        .map_or_else(|_| serde_json::Value::String(tokens.to_owned()), serde_json::Value::from);
+    // The form field is text typed by a person (`１，０００`): read it as the workspace editor does,
+    // not as the JSON API does. Text that is no quantity still goes through the submission (which
+    // counts it against the client's limit and checks every other field) as a string, and the
+    // domain's "send a JSON integer" answer for it is replaced by the form parser's message.
+    let tokens = TokenQuantity::parse("tokens", &form.tokens);
+    let tokens_value = match &tokens {
+        Ok(quantity) => serde_json::Value::from(quantity.get()),
+        Err(_) => serde_json::Value::String(form.tokens.clone()),
+    };
     let input = RequestInput {
         partner: slug.map(str::to_owned),
         company: form.company.clone(),
@@ -117,20 +135,40 @@ async fn submit(
         message: form.message.clone(),
         website: form.website.clone(),
     };
-    match quote_requests::submit(portal, origin, &input).await {
-        Ok(submitted) => Ok((
-            Status::Created,
-            page.render(
-                "public/quote_request_sent",
-                serde_json::json!({ "submitted": submitted, "email": form.email }),
-            ),
-        )),
+    let outcome = match (quote_requests::submit(portal, origin, &input).await, tokens) {
+        (Err(Error::Validation(mut errors)), Err(tokens_error)) => {
+            errors.retain(|e| e.field != "tokens");
+            errors.insert(0, tokens_error);
+            Err(Error::Validation(errors))
+        }
+        (outcome, _) => outcome,
+    };
+    match outcome {
+        Ok(submitted) => {
+            // Post/redirect/get: reloading the thank-you page shows the receipt, it does not send
+            // the request again.
+            // The address as the domain read it (full-width folded, trimmed, lower case).
+            let email = Email::parse("email", &form.email)
+                .map_or_else(|_| form.email.clone(), |e| e.as_str().to_owned());
+            let token = receipt::issue(portal, &submitted, &email)?;
+            jar.add(
+                Cookie::build((RECEIPT_COOKIE, token))
+                    .path(SENT_PATH)
+                    .http_only(true)
+                    .secure(portal.config.secure_cookies)
+                    .same_site(SameSite::Lax),
+            );
+            Ok(SubmitReply::Sent(Redirect::to(SENT_PATH)))
+        }
         Err(Error::Validation(errors)) => {
             let mut by_field = serde_json::Map::new();
             for e in field_errors(&errors, page.lang) {
                 by_field.entry(e.field).or_insert(serde_json::Value::String(e.message));
             }
-            Ok((Status::UnprocessableEntity, form_page(page, partner, &form, by_field.into())))
+            Ok(SubmitReply::Invalid((
+                Status::UnprocessableEntity,
+                form_page(page, partner, &form, by_field.into()),
+            )))
         }
         Err(other) => Err(other.into()),
     }
@@ -141,10 +179,11 @@ async fn submit_to_partner(
     portal: &State<Portal>,
     page: Page,
     origin: Origin,
+    jar: &CookieJar<'_>,
     slug: &str,
     form: Protected<RequestForm>,
-) -> Result<(Status, Template), WebError> {
-    submit(portal, &page, &origin, Some(slug), form.0).await
+) -> Result<SubmitReply, WebError> {
+    submit(portal, &page, &origin, jar, Some(slug), form.0).await
 }
 
 #[post("/quote-request", data = "<form>")]
@@ -152,11 +191,39 @@ async fn submit_routed(
     portal: &State<Portal>,
     page: Page,
     origin: Origin,
+    jar: &CookieJar<'_>,
     form: Protected<RequestForm>,
-) -> Result<(Status, Template), WebError> {
-    submit(portal, &page, &origin, None, form.0).await
+) -> Result<SubmitReply, WebError> {
+    submit(portal, &page, &origin, jar, None, form.0).await
+}
+
+/// The thank-you page, from the receipt the form left: the reference, the partners in the reader's
+/// language and the address the confirmation went to.
+#[get("/quote-request/sent")]
+fn sent(portal: &State<Portal>, page: Page, jar: &CookieJar<'_>) -> Result<Template, WebError> {
+    let token = jar.get(RECEIPT_COOKIE).map(|c| c.value().to_owned()).ok_or(Error::NotFound)?;
+    let receipt = receipt::read(portal, &token)?;
+    let index = portal.directory.snapshot();
+    let routed_to: Vec<serde_json::Value> = receipt
+        .partners
+        .iter()
+        .map(|slug| {
+            let name = index.get_by_slug(slug).map_or_else(
+                || slug.clone(),
+                |d| if page.lang == Lang::Ja { d.name_ja.clone() } else { d.name_en.clone() },
+            );
+            serde_json::json!({ "slug": slug, "name": name })
+        })
+        .collect();
+    Ok(page.render(
+        "public/quote_request_sent",
+        serde_json::json!({
+            "submitted": { "reference": receipt.reference, "routed_to": routed_to },
+            "email": receipt.email,
+        }),
+    ))
 }
 
 pub fn routes() -> Vec<rocket::Route> {
-    routes![to_partner, routed, submit_to_partner, submit_routed]
+    routes![to_partner, routed, submit_to_partner, submit_routed, sent]
 }

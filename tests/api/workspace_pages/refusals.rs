@@ -112,10 +112,10 @@ async fn a_quote_action_the_state_forbids_shows_the_reason_with_409() {
     let (_, customer, editor) = editor_from_request(&app, "exmp", "株式会社サンプル顧客").await;
     let id = write_quote(&app, &editor, &customer, &[("100", "")]).await;
     let page = format!("/app/quotes/{id}");
-    let response = submit(&app, &page, &format!("{page}/withdraw"), &[]).await;
+    let response = submit(&app, &page, &format!("{page}/withdraw"), &[("confirm", "true")]).await;
     assert_eq!(response.status(), Status::Conflict);
     assert!(response.into_string().await.unwrap().contains("Only a sent quote can be withdrawn."));
-    submit(&app, &page, &format!("{page}/send"), &[]).await;
+    submit(&app, &page, &format!("{page}/send"), &[("confirm", "true")]).await;
     let response = submit(&app, &page, &page, &[("lines[0].tokens", "500")]).await;
     assert_eq!(response.status(), Status::Conflict, "a sent quote is never edited");
     assert!(response.into_string().await.unwrap().contains("make a new revision"));
@@ -151,9 +151,9 @@ async fn another_partners_request_customer_and_quote_pages_are_404_and_nothing_c
         (format!("/app/requests/{request}/status"), vec![("status", "declined")]),
         (format!("/app/customers/{cust}"), vec![("company_name", "Stolen")]),
         (format!("/app/quotes/{unsent}"), vec![("lines[0].tokens", "999")]),
-        (format!("/app/quotes/{unsent}/send"), vec![]),
+        (format!("/app/quotes/{unsent}/send"), vec![("confirm", "true")]),
         (format!("/app/quotes/{sent}/revise"), vec![]),
-        (format!("/app/quotes/{sent}/withdraw"), vec![]),
+        (format!("/app/quotes/{sent}/withdraw"), vec![("confirm", "true")]),
         (format!("/app/quotes/{sent}/accept-on-behalf"), vec![("reason", "x")]),
         ("/app/quotes".to_owned(), vec![("customer_id", cust.as_str()), ("lines[0].tokens", "100")]),
     ];

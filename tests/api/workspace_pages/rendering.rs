@@ -14,7 +14,7 @@ async fn the_landing_page_counts_new_requests_drafts_and_quotes_awaiting_an_answ
     let (_, customer, editor) = editor_from_request(&app, "exmp", "Second KK").await;
     let sent = write_quote(&app, &editor, &customer, &[("100", "")]).await;
     let page = format!("/app/quotes/{sent}");
-    submit(&app, &page, &format!("{page}/send"), &[]).await;
+    submit(&app, &page, &format!("{page}/send"), &[("confirm", "true")]).await;
     write_quote(&app, &editor, &customer, &[("200", "")]).await;
     write_quote(&app, &editor, &customer, &[("300", "")]).await;
 
@@ -72,14 +72,14 @@ async fn every_workspace_page_renders_in_japanese_and_in_english() {
     let quote = write_quote(&app, &editor, &customer, &[("100", "")]).await;
     let sent = write_quote(&app, &editor, &customer, &[("200", "")]).await;
     let sent_page = format!("/app/quotes/{sent}");
-    submit(&app, &sent_page, &format!("{sent_page}/send"), &[]).await;
+    submit(&app, &sent_page, &format!("{sent_page}/send"), &[("confirm", "true")]).await;
     let pages = [
         ("/app".to_owned(), "対応が必要なもの", "What needs your attention"),
         ("/app/requests".to_owned(), "振り分け理由", "Routing reason"),
         (format!("/app/requests/{request}"), "メッセージ", "Message"),
         ("/app/customers".to_owned(), "新しい顧客", "New customer"),
         ("/app/customers/new".to_owned(), "タイムゾーン", "Time zone"),
-        (format!("/app/customers/{customer}"), "見積を作成", "Write a quote"),
+        (format!("/app/customers/{customer}"), "見積書を作成", "Write a quote"),
         ("/app/quotes".to_owned(), "有効期限", "Valid until"),
         (editor.clone(), "割引率（%）", "Discount (%)"),
         (format!("/app/quotes/{quote}"), "顧客に送付", "Send to the customer"),

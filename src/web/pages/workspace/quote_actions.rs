@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::quotes::{Shown, quote_page};
 use super::view::FormReply;
 use crate::domain::actor::Origin;
-use crate::domain::error::Error;
+use crate::domain::error::{Error, FieldError};
 use crate::domain::{Portal, quotes};
 use crate::web::api::quotes::PdfFile;
 use crate::web::auth::PartnerStaff;
@@ -50,6 +50,18 @@ async fn refused(
     Ok(FormReply::Again((status, template)))
 }
 
+/// Sending and withdrawing cannot be undone: their forms carry a box to tick, checked here so a
+/// stray click (or a form without it) changes nothing.
+#[derive(FromForm)]
+struct ConfirmForm {
+    #[field(default = false)]
+    confirm: bool,
+}
+
+fn unconfirmed(en: &'static str, ja: &'static str) -> Error {
+    Error::Validation(vec![FieldError::new("confirm", "confirmation_required", en, ja)])
+}
+
 fn back(id: Uuid, done: &str) -> FormReply {
     FormReply::Done(Redirect::to(format!("/app/quotes/{id}?done={done}")))
 }
@@ -61,9 +73,15 @@ async fn send(
     staff: PartnerStaff,
     origin: Origin,
     id: Uuid,
-    form: Protected<CsrfOnly>,
+    form: Protected<ConfirmForm>,
 ) -> Result<FormReply, WebError> {
-    let Protected(CsrfOnly { .. }) = form;
+    if !form.0.confirm {
+        let error = unconfirmed(
+            "Tick the box to confirm the quote should go to the customer now.",
+            "お客様に今すぐ送付してよいか、確認欄にチェックを入れてください。",
+        );
+        return refused(portal, &page, &staff, id, error, String::new()).await;
+    }
     match quotes::send_quote(portal, &staff.0, &origin, id).await {
         Ok(_) => Ok(back(id, "sent")),
         Err(error) => refused(portal, &page, &staff, id, error, String::new()).await,
@@ -93,9 +111,15 @@ async fn withdraw(
     staff: PartnerStaff,
     origin: Origin,
     id: Uuid,
-    form: Protected<CsrfOnly>,
+    form: Protected<ConfirmForm>,
 ) -> Result<FormReply, WebError> {
-    let Protected(CsrfOnly { .. }) = form;
+    if !form.0.confirm {
+        let error = unconfirmed(
+            "Tick the box to confirm the quote should be withdrawn.",
+            "取り下げてよいか、確認欄にチェックを入れてください。",
+        );
+        return refused(portal, &page, &staff, id, error, String::new()).await;
+    }
     match quotes::withdraw_quote(portal, &staff.0, &origin, id).await {
         Ok(_) => Ok(back(id, "withdrawn")),
         Err(error) => refused(portal, &page, &staff, id, error, String::new()).await,

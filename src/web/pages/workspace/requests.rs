@@ -16,6 +16,7 @@ use crate::domain::Portal;
 use crate::domain::actor::Origin;
 use crate::domain::error::Error;
 use crate::domain::quote_requests;
+use crate::domain::quote_requests::reason::reason_text;
 use crate::storage::quote_requests::{RequestRow, TargetRow};
 use crate::web::auth::PartnerStaff;
 use crate::web::csrf::{CsrfOnly, Protected};
@@ -27,7 +28,7 @@ const STATUSES: [&str; 4] = ["new", "in_progress", "quoted", "declined"];
 
 fn item(page: &Page, (target, request): &(TargetRow, RequestRow)) -> serde_json::Value {
     serde_json::json!({
-        "id": target.id, "reference": request.reference, "status": target.status, "reason": target.reason,
+        "id": target.id, "reference": request.reference, "status": target.status, "reason": reason_text(&target.reason, page.lang.code()),
         "received": local_time(target.created_at, DEFAULT_TIME_ZONE), "company": request.company,
         "contact_name": request.contact_name, "email": request.email, "autodesk_id": request.autodesk_id,
         "tokens": grouped(request.tokens), "country": country_name(&request.country, page.lang),
