@@ -134,6 +134,17 @@ pub fn parse_time_zone(text: &str) -> Result<String, FieldError> {
     })
 }
 
+/// The stored customer's time zone; a name that no longer parses is an internal error naming the
+/// row, never quietly Asia/Tokyo.
+///
+/// # Errors
+/// `Internal` for an unreadable stored time zone.
+pub fn time_zone_of(row: &CustomerRow) -> Result<chrono_tz::Tz> {
+    row.time_zone.parse().map_err(|_| {
+        crate::storage::Error::unreadable("customers", row.id, "time_zone", &row.time_zone).into()
+    })
+}
+
 /// # Errors
 /// `Forbidden` for the operator; `Validation`.
 pub async fn create_customer(

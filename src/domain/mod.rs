@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod keys;
 pub mod money;
+pub mod numbering;
 pub mod partners;
 pub mod price_book;
 pub mod pricing;

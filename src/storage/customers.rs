@@ -2,21 +2,22 @@
 
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
+use super::Error;
 use super::entities::customer::{self, Entity as Customers};
 
 pub use customer::Model as CustomerRow;
 
-pub async fn insert(db: &impl ConnectionTrait, row: CustomerRow) -> Result<CustomerRow, DbErr> {
-    customer::ActiveModel::from(row).insert(db).await
+pub async fn insert(db: &impl ConnectionTrait, row: CustomerRow) -> Result<CustomerRow, Error> {
+    Ok(customer::ActiveModel::from(row).insert(db).await?)
 }
 
 /// Replaces every column but the key, the owner and the creation time.
-pub async fn update(db: &impl ConnectionTrait, row: CustomerRow) -> Result<CustomerRow, DbErr> {
+pub async fn update(db: &impl ConnectionTrait, row: CustomerRow) -> Result<CustomerRow, Error> {
     let mut active: customer::ActiveModel = row.into();
     for column in [
         customer::Column::CompanyName,
@@ -33,12 +34,12 @@ pub async fn update(db: &impl ConnectionTrait, row: CustomerRow) -> Result<Custo
     ] {
         active.reset(column);
     }
-    active.update(db).await
+    Ok(active.update(db).await?)
 }
 
 /// The customer `id` if it belongs to `partner`.
-pub async fn find(db: &impl ConnectionTrait, partner: Uuid, id: Uuid) -> Result<Option<CustomerRow>, DbErr> {
-    Customers::find_by_id(id).filter(customer::Column::PartnerId.eq(partner)).one(db).await
+pub async fn find(db: &impl ConnectionTrait, partner: Uuid, id: Uuid) -> Result<Option<CustomerRow>, Error> {
+    Ok(Customers::find_by_id(id).filter(customer::Column::PartnerId.eq(partner)).one(db).await?)
 }
 
 pub async fn list(
@@ -47,7 +48,7 @@ pub async fn list(
     text: Option<&str>,
     offset: u64,
     limit: u64,
-) -> Result<(Vec<CustomerRow>, u64), DbErr> {
+) -> Result<(Vec<CustomerRow>, u64), Error> {
     let mut query = Customers::find().filter(customer::Column::PartnerId.eq(partner));
     if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
         let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");

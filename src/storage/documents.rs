@@ -6,6 +6,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::Error;
 use super::entities::document::{self, Entity as Documents};
 use super::entities::document_counter::{self, Entity as Counters};
 
@@ -19,7 +20,7 @@ pub async fn next_number(
     partner: Uuid,
     kind: &str,
     year: i32,
-) -> Result<i64, DbErr> {
+) -> Result<i64, Error> {
     let seed = document_counter::ActiveModel {
         partner_id: Set(partner),
         kind: Set(kind.to_owned()),
@@ -45,15 +46,15 @@ pub async fn next_number(
         .exec(db)
         .await?;
     let row = Counters::find_by_id((partner, kind.to_owned(), year)).one(db).await?;
-    row.map(|r| r.last_number).ok_or_else(|| DbErr::RecordNotFound("document counter".into()))
+    row.map(|r| r.last_number).ok_or_else(|| DbErr::RecordNotFound("document counter".into()).into())
 }
 
-pub async fn insert(db: &impl ConnectionTrait, row: DocumentRow) -> Result<DocumentRow, DbErr> {
-    document::ActiveModel::from(row).insert(db).await
+pub async fn insert(db: &impl ConnectionTrait, row: DocumentRow) -> Result<DocumentRow, Error> {
+    Ok(document::ActiveModel::from(row).insert(db).await?)
 }
 
-pub async fn find_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<DocumentRow>, DbErr> {
-    Documents::find().filter(document::Column::VerifyCode.eq(code)).one(db).await
+pub async fn find_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<DocumentRow>, Error> {
+    Ok(Documents::find().filter(document::Column::VerifyCode.eq(code)).one(db).await?)
 }
 
 /// The latest document of `kind` issued for `subject`.
@@ -61,11 +62,11 @@ pub async fn latest_for(
     db: &impl ConnectionTrait,
     subject: Uuid,
     kind: &str,
-) -> Result<Option<DocumentRow>, DbErr> {
-    Documents::find()
+) -> Result<Option<DocumentRow>, Error> {
+    Ok(Documents::find()
         .filter(document::Column::SubjectId.eq(subject))
         .filter(document::Column::Kind.eq(kind))
         .order_by_desc(document::Column::IssuedAt)
         .one(db)
-        .await
+        .await?)
 }

@@ -23,7 +23,23 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-pub use sea_orm::DbErr as Error;
+/// What storage can fail with: the database itself, or a stored value the portal cannot read.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    /// A row holds a value no record type accepts (an unknown status, currency or time zone):
+    /// never read as a default, always reported with the row that holds it.
+    #[error("{table} row {id}: cannot read {column} {value:?}")]
+    Unreadable { table: &'static str, id: uuid::Uuid, column: &'static str, value: String },
+}
+
+impl Error {
+    pub(crate) fn unreadable(table: &'static str, id: uuid::Uuid, column: &'static str, value: &str) -> Self {
+        let value: String = value.chars().take(64).collect();
+        Self::Unreadable { table, id, column, value }
+    }
+}
 
 /// The database handle shared by every request.
 ///
@@ -52,8 +68,8 @@ impl std::ops::Deref for WriteTx {
 impl WriteTx {
     /// # Errors
     /// The database refused the commit.
-    pub async fn commit(self) -> Result<(), DbErr> {
-        self.tx.commit().await
+    pub async fn commit(self) -> Result<(), Error> {
+        Ok(self.tx.commit().await?)
     }
 }
 
@@ -62,7 +78,7 @@ impl Db {
     ///
     /// # Errors
     /// The database cannot be reached or opened.
-    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, DbErr> {
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, Error> {
         let mut options = ConnectOptions::new(url.to_owned());
         options
             .max_connections(max_connections.max(1))
@@ -98,7 +114,7 @@ impl Db {
     ///
     /// # Errors
     /// The transaction could not begin.
-    pub async fn write(&self) -> Result<WriteTx, DbErr> {
+    pub async fn write(&self) -> Result<WriteTx, Error> {
         let guard = match &self.writer {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
@@ -111,15 +127,16 @@ impl Db {
     ///
     /// # Errors
     /// A migration failed.
-    pub async fn migrate(&self) -> Result<(), DbErr> {
-        migrations::Migrator::up(&self.conn, None).await
+    pub async fn migrate(&self) -> Result<(), Error> {
+        Ok(migrations::Migrator::up(&self.conn, None).await?)
     }
 
     /// A round trip to the database, for readiness checks.
     ///
     /// # Errors
     /// The database did not answer.
-    pub async fn ping(&self) -> Result<(), DbErr> {
-        self.conn.execute_unprepared("SELECT 1").await.map(|_| ())
+    pub async fn ping(&self) -> Result<(), Error> {
+        self.conn.execute_unprepared("SELECT 1").await?;
+        Ok(())
     }
 }
