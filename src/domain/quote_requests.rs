@@ -16,8 +16,8 @@ use super::error::{Error, FieldError, FieldErrors, Result};
 use super::partners::{PartnerDoc, SearchQuery, Tier};
 use super::quantity::TokenQuantity;
 use super::region::{Country, Language, Region};
+use crate::domain::customers::Customer;
 use crate::mail::{self, Message};
-use crate::storage::customers::CustomerRow;
 use crate::storage::quote_requests::{self as store, RequestRow, TargetRow};
 
 mod confirmation;
@@ -350,7 +350,7 @@ pub async fn set_status(
 ///
 /// # Errors
 /// `NotFound`; `Validation` if the request's details do not make a valid customer.
-pub async fn customer_for(portal: &Portal, actor: &Actor, origin: &Origin, id: Uuid) -> Result<CustomerRow> {
+pub async fn customer_for(portal: &Portal, actor: &Actor, origin: &Origin, id: Uuid) -> Result<Customer> {
     let partner = actor.partner()?;
     let (target, request) = get(portal, actor, id).await?;
     if let Some(customer) = target.customer_id {

@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use crate::documents::pdf::{self, CommercialDocument, DocumentKind, Lang, Line, Party, TaxLine};
 use crate::domain::Portal;
+use crate::domain::customers::Customer;
 use crate::domain::error::{Error, Result};
 use crate::domain::money::Money;
-use crate::storage::customers::CustomerRow;
 use crate::storage::partners::PartnerRow;
 use crate::storage::{self, documents};
 
@@ -41,7 +41,7 @@ pub struct QuoteDocumentData {
     pub quote: Quote,
     pub lines: Vec<QuoteLine>,
     pub partner: PartnerRow,
-    pub customer: CustomerRow,
+    pub customer: Customer,
     pub time_zone: Tz,
     pub issued_at: DateTime<Utc>,
     pub verify_code: String,

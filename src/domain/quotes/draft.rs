@@ -11,15 +11,16 @@ use super::{DraftChanges, Quote, QuoteLine, QuoteStatus, QuoteTotals, view};
 use crate::domain::Portal;
 use crate::domain::actor::{Actor, Origin};
 use crate::domain::audit::{self, AuditEvent};
+use crate::domain::customers::Customer;
 use crate::domain::error::{Error, Result};
 use crate::domain::money::Currency;
 use crate::domain::pricing::DiscountPercent;
 use crate::domain::{customers, partners, quote_requests};
+use crate::storage::WriteTx;
 use crate::storage::quotes as store;
-use crate::storage::{WriteTx, customers::CustomerRow};
 
 /// The currency a new quote is written in unless the reseller picks one.
-pub fn default_currency(customer: &CustomerRow) -> Currency {
+pub fn default_currency(customer: &Customer) -> Currency {
     if customer.country == "JP" { Currency::Jpy } else { Currency::Usd }
 }
 

@@ -71,15 +71,13 @@ pub async fn public_quote(portal: &Portal, token: &str) -> Result<PublicQuote> {
         .await
         .map_err(Error::internal)?
         .ok_or(Error::NotFound)?;
-    let customer = storage::customers::find(db, quote.partner_id, quote.customer_id)
-        .await
-        .map_err(Error::internal)?
-        .ok_or(Error::NotFound)?;
+    let customer =
+        storage::customers::find(db, quote.partner_id, quote.customer_id).await?.ok_or(Error::NotFound)?;
     let lines = store::lines(db, quote.id).await?;
     let document = documents::latest_for(db, quote.id, "quote").await.map_err(Error::internal)?;
     let currency = quote.currency;
     let status = quote.status_at(portal.clock.now());
-    let tz = crate::domain::customers::time_zone_of(&customer)?;
+    let tz = customer.time_zone;
     Ok(PublicQuote {
         number: quote.number.clone().unwrap_or_default(),
         revision: quote.revision,

@@ -18,13 +18,12 @@ use super::{DraftChanges, Quote, QuoteStatus, Sending, link};
 use crate::domain::Portal;
 use crate::domain::actor::{Actor, Origin};
 use crate::domain::audit::{self, AuditEvent};
-use crate::domain::customers::time_zone_of;
+use crate::domain::customers::Customer;
 use crate::domain::error::{Error, Result};
 use crate::domain::money::Money;
 use crate::domain::numbering::{self, DocumentKind};
 use crate::domain::partners::row_is_flex_eligible;
 use crate::mail::{self, Message};
-use crate::storage::customers::CustomerRow;
 use crate::storage::documents::{self, DocumentRow};
 use crate::storage::partners::PartnerRow;
 use crate::storage::quotes as store;
@@ -52,7 +51,7 @@ pub async fn send_quote(portal: &Portal, actor: &Actor, origin: &Origin, id: Uui
     let partner = eligible_partner(&tx, partner_id, portal.today()).await?;
     let customer =
         storage::customers::find(&*tx, partner_id, quote.customer_id).await?.ok_or(Error::NotFound)?;
-    let tz = time_zone_of(&customer)?;
+    let tz = customer.time_zone;
     let revisions = store::revisions(&*tx, quote.root_id).await?;
     refuse_if_accepted(&revisions)?;
 
@@ -170,7 +169,7 @@ async fn issue_document(
     quote: &Quote,
     sending: &Sending,
     partner: &PartnerRow,
-    customer: &CustomerRow,
+    customer: &Customer,
     tz: Tz,
 ) -> Result<Sending> {
     let verify_code = link::verify_code();
@@ -215,7 +214,7 @@ async fn supersede_earlier(tx: &WriteTx, latest: &Quote, now: DateTime<Utc>) -> 
 }
 
 fn quote_mail(
-    customer: &CustomerRow,
+    customer: &Customer,
     partner: &PartnerRow,
     number: &str,
     revision: i32,
