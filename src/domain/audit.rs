@@ -1,11 +1,11 @@
 //! The audit trail: every write records who, on whose behalf, what, when and from where.
 
 use chrono::{DateTime, Utc};
-use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::actor::{Actor, Origin};
 use super::error::{Error, Result};
+use crate::storage::Conn;
 use crate::storage::audit::{self as store, AuditRow};
 
 /// One thing that happened, before it is written.
@@ -21,7 +21,7 @@ pub struct AuditEvent<'a> {
 /// # Errors
 /// The insert failed.
 pub async fn record(
-    db: &impl ConnectionTrait,
+    db: &impl Conn,
     at: DateTime<Utc>,
     actor: Option<&Actor>,
     actor_email: Option<&str>,
@@ -52,12 +52,7 @@ pub async fn record(
 ///
 /// # Errors
 /// `Forbidden` for sales staff; database failures.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    page: u64,
-    per_page: u64,
-) -> Result<(Vec<AuditRow>, u64)> {
+pub async fn list(db: &impl Conn, actor: &Actor, page: u64, per_page: u64) -> Result<(Vec<AuditRow>, u64)> {
     let partner = match actor.role {
         super::actor::Role::Admin => None,
         super::actor::Role::PartnerAdmin => Some(actor.partner()?),

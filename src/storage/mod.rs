@@ -34,6 +34,36 @@ pub enum Error {
     Unreadable { table: &'static str, id: uuid::Uuid, column: &'static str, value: String },
 }
 
+/// A connection or an open transaction, for callers that pass one along to storage functions
+/// without knowing the driver behind it.
+pub trait Conn: ConnectionTrait {}
+
+impl<T: ConnectionTrait> Conn for T {}
+
+/// Tells whether a failed write broke a unique constraint, and which (the driver's detail text,
+/// which names the constraint or column).
+pub trait UniqueViolation {
+    fn unique_violation(&self) -> Option<String>;
+}
+
+impl UniqueViolation for DbErr {
+    fn unique_violation(&self) -> Option<String> {
+        match self.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) => Some(detail),
+            _ => None,
+        }
+    }
+}
+
+impl UniqueViolation for Error {
+    fn unique_violation(&self) -> Option<String> {
+        match self {
+            Error::Database(e) => e.unique_violation(),
+            Error::Unreadable { .. } => None,
+        }
+    }
+}
+
 impl Error {
     pub(crate) fn unreadable(table: &'static str, id: uuid::Uuid, column: &'static str, value: &str) -> Self {
         let value: String = value.chars().take(64).collect();

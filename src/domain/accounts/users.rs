@@ -1,6 +1,5 @@
 //! Creating users and changing passwords.
 
-use sea_orm::SqlErr;
 use uuid::Uuid;
 
 use super::password::NewPassword;
@@ -95,7 +94,7 @@ pub async fn create_user(
     let tx = portal.db.write().await.map_err(Error::internal)?;
     let row = match storage::users::insert(&*tx, row).await {
         Ok(row) => row,
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+        Err(e) if storage::UniqueViolation::unique_violation(&e).is_some() => {
             return Err(Error::field(
                 "email",
                 "taken",

@@ -1,7 +1,6 @@
 //! Managing partners: the operator creates and edits any partner; a partner admin edits their own
 //! profile and staff. Every change is audited and moves the directory version.
 
-use sea_orm::SqlErr;
 use uuid::Uuid;
 
 use super::profile::{PartnerInput, ValidPartner};
@@ -10,6 +9,7 @@ use crate::domain::accounts::{NewUser, create_user};
 use crate::domain::actor::{Actor, Origin, Role};
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::error::{Error, Result};
+use crate::storage::UniqueViolation;
 use crate::storage::partners::{self as store, PartnerRow};
 use crate::storage::users::UserRow;
 use crate::storage::{self, WriteTx};
@@ -51,9 +51,9 @@ pub(crate) fn row_from(
 }
 
 /// Maps a unique-constraint violation to the field it concerns.
-fn unique_violation(e: sea_orm::DbErr) -> Error {
-    match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(detail)) => {
+fn unique_violation<E: UniqueViolation + std::error::Error + Send + Sync + 'static>(e: E) -> Error {
+    match e.unique_violation() {
+        Some(detail) => {
             if detail.contains("csn") {
                 Error::field(
                     "csn",

@@ -2,7 +2,6 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sea_orm::ConnectionTrait;
 
 use crate::domain::error::{Error, FieldError, Result};
 use crate::domain::money::{Currency, Money, Rounding};
@@ -10,7 +9,7 @@ use crate::domain::price_book::{tax_rule_from_row, tier_from_row};
 use crate::domain::pricing::{DiscountPercent, PriceTier, line_amount, unit_price_for};
 use crate::domain::quantity::TokenQuantity;
 use crate::domain::tax::{self, TaxRule};
-use crate::storage::price_book;
+use crate::storage::{Conn, price_book};
 
 /// One parsed line.
 #[derive(Debug, Clone, Copy)]
@@ -50,7 +49,7 @@ pub fn unit_price_e4(price: Decimal) -> i64 {
 }
 
 /// The tax rule for a customer in `country` on `day`; none in force means no tax.
-pub async fn tax_rule(db: &impl ConnectionTrait, country: &str, day: NaiveDate) -> Result<TaxRule> {
+pub async fn tax_rule(db: &impl Conn, country: &str, day: NaiveDate) -> Result<TaxRule> {
     let rule = price_book::tax_rule_on(db, country, day).await.map_err(Error::internal)?;
     match rule {
         Some(row) => tax_rule_from_row(&row),
@@ -63,7 +62,7 @@ pub async fn tax_rule(db: &impl ConnectionTrait, country: &str, day: NaiveDate) 
 /// # Errors
 /// `Validation` on `currency` when the price book has no price for a quantity.
 pub async fn price(
-    db: &impl ConnectionTrait,
+    db: &impl Conn,
     currency: Currency,
     country: &str,
     lines: &[OrderedLine],
