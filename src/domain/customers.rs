@@ -189,7 +189,7 @@ pub(crate) async fn insert_audited(
 }
 
 /// The input for a customer made from a quote request (one click in the inbox).
-pub fn input_from_request(request: &crate::storage::quote_requests::RequestRow) -> CustomerInput {
+pub fn input_from_request(request: &super::quote_requests::QuoteRequest) -> CustomerInput {
     CustomerInput {
         company_name: request.company.clone(),
         contact_name: request.contact_name.clone(),

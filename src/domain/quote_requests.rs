@@ -18,9 +18,12 @@ use super::quantity::TokenQuantity;
 use super::region::{Country, Language, Region};
 use crate::domain::customers::Customer;
 use crate::mail::{self, Message};
-use crate::storage::quote_requests::{self as store, RequestRow, TargetRow};
+use crate::storage::quote_requests as store;
 
 mod confirmation;
+mod record;
+
+pub use record::{QuoteRequest, RequestStatus, RequestTarget};
 
 use confirmation::confirmation;
 
@@ -153,7 +156,7 @@ async fn route(portal: &Portal, request: &ValidRequest) -> Result<Vec<(PartnerDo
     }
     let mut ranked = Vec::with_capacity(candidates.len());
     for doc in candidates {
-        let open = store::open_count(portal.db.conn(), doc.id).await.map_err(Error::internal)?;
+        let open = store::count_in(portal.db.conn(), doc.id, &RequestStatus::OPEN).await?;
         ranked.push((doc, open));
     }
     ranked.sort_by(|(a, open_a), (b, open_b)| {
@@ -213,14 +216,14 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
         ));
     }
     let now = portal.clock.now();
-    let row = RequestRow {
+    let row = QuoteRequest {
         id: Uuid::new_v4(),
         reference: reference(),
         company: request.company,
         contact_name: request.contact_name,
         email: request.email,
         autodesk_id: request.autodesk_id,
-        tokens: i64::from(request.tokens.get()),
+        tokens: request.tokens,
         country: request.country,
         region: request.region,
         language: request.language,
@@ -228,21 +231,21 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
         client_ip: origin.client_ip.clone(),
         created_at: now,
     };
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    let row = store::insert_request(&*tx, row).await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
+    store::insert_request(&*tx, &row).await?;
     let mut routed = Vec::new();
     for (doc, reason) in &targets {
-        let target = TargetRow {
+        let target = RequestTarget {
             id: Uuid::new_v4(),
             quote_request_id: row.id,
             partner_id: doc.id,
             reason: reason.clone(),
-            status: "new".into(),
+            status: RequestStatus::New,
             customer_id: None,
             created_at: now,
             updated_at: now,
         };
-        store::insert_target(&*tx, target).await.map_err(Error::internal)?;
+        store::insert_target(&*tx, &target).await?;
         let name = if row.language == "ja" { doc.name_ja.clone() } else { doc.name_en.clone() };
         routed.push(Routed { slug: doc.slug.clone(), name, reason: reason.clone() });
         if let Some(partner) = crate::storage::partners::find(&*tx, doc.id).await.map_err(Error::internal)?
@@ -286,16 +289,14 @@ pub async fn inbox(
     status: Option<&str>,
     page: u64,
     per_page: u64,
-) -> Result<(Vec<(TargetRow, RequestRow)>, u64)> {
+) -> Result<(Vec<(RequestTarget, QuoteRequest)>, u64)> {
     let partner = actor.partner()?;
     let status = status.map(parse_status).transpose()?;
-    store::inbox(portal.db.conn(), partner, status, (page.max(1) - 1) * per_page, per_page)
-        .await
-        .map_err(Error::internal)
+    Ok(store::inbox(portal.db.conn(), partner, status, (page.max(1) - 1) * per_page, per_page).await?)
 }
 
-fn parse_status(text: &str) -> Result<&'static str> {
-    ["new", "in_progress", "quoted", "declined"].into_iter().find(|s| *s == text.trim()).ok_or_else(|| {
+fn parse_status(text: &str) -> Result<RequestStatus> {
+    RequestStatus::parse(text.trim()).ok_or_else(|| {
         Error::field(
             "status",
             "invalid",
@@ -307,9 +308,9 @@ fn parse_status(text: &str) -> Result<&'static str> {
 
 /// # Errors
 /// `NotFound` for another partner's request.
-pub async fn get(portal: &Portal, actor: &Actor, id: Uuid) -> Result<(TargetRow, RequestRow)> {
+pub async fn get(portal: &Portal, actor: &Actor, id: Uuid) -> Result<(RequestTarget, QuoteRequest)> {
     let partner = actor.partner()?;
-    store::find_target(portal.db.conn(), partner, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)
+    store::find_target(portal.db.conn(), partner, id).await?.ok_or(Error::NotFound)
 }
 
 /// Moves an inbox item on (`in_progress`, `declined`; `quoted` is set when a quote is sent).
@@ -322,17 +323,17 @@ pub async fn set_status(
     origin: &Origin,
     id: Uuid,
     status: &str,
-) -> Result<(TargetRow, RequestRow)> {
+) -> Result<(RequestTarget, QuoteRequest)> {
     let partner = actor.partner()?;
     let status = parse_status(status)?;
     get(portal, actor, id).await?;
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    let from: &[&str] = match status {
-        "quoted" => &["new", "in_progress"],
-        _ => &["new", "in_progress", "declined"],
+    let tx = portal.db.write().await?;
+    let from: &[RequestStatus] = match status {
+        RequestStatus::Quoted => &RequestStatus::OPEN,
+        _ => &[RequestStatus::New, RequestStatus::InProgress, RequestStatus::Declined],
     };
-    if !store::set_status(&*tx, partner, id, from, status, now).await.map_err(Error::internal)? {
+    if !store::set_status(&*tx, partner, id, from, status, now).await? {
         return Err(Error::conflict("This request has already been quoted.", "この依頼は見積済みです。"));
     }
     let event = AuditEvent {
@@ -359,10 +360,10 @@ pub async fn customer_for(portal: &Portal, actor: &Actor, origin: &Origin, id: U
     let row = customers::new_row(portal, partner, &input_from_request(&request))?;
     let tx = portal.db.write().await.map_err(Error::internal)?;
     let row = customers::insert_audited(&tx, actor, origin, row).await?;
-    store::link_customer(&*tx, target.id, row.id, portal.clock.now()).await.map_err(Error::internal)?;
-    store::set_status(&*tx, partner, target.id, &["new"], "in_progress", portal.clock.now())
-        .await
-        .map_err(Error::internal)?;
+    store::link_customer(&*tx, target.id, row.id, portal.clock.now()).await?;
+    let now = portal.clock.now();
+    store::set_status(&*tx, partner, target.id, &[RequestStatus::New], RequestStatus::InProgress, now)
+        .await?;
     tx.commit().await.map_err(Error::internal)?;
     Ok(row)
 }

@@ -109,3 +109,18 @@ async fn a_customer_with_an_unknown_stored_time_zone_is_an_internal_error_not_to
     let body: Value = problem(response).await;
     assert!(body["request_id"].as_str().is_some_and(|id| !id.is_empty()), "{body}");
 }
+
+#[rocket::async_test]
+async fn an_inbox_item_with_an_unknown_stored_status_is_an_internal_error() {
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    let response = crate::quotes::submit_request(&app, json!({
+        "partner": "exmp", "company": "株式会社サンプル顧客", "contact_name": "山田 太郎", "email": "yamada@customer.example",
+        "autodesk_id": "buyer@customer.example", "tokens": 100, "country": "JP", "region": "JP-13", "language": "ja"})).await;
+    assert_eq!(response.status(), Status::Created);
+    let (_, inbox) = call(&app, "GET", "/api/v1/quote-requests", &seller.token, json!({})).await;
+    let id = inbox["items"][0]["id"].as_str().unwrap().to_owned();
+    corrupt(&app, "quote_request_targets", &id, "status", "archived").await;
+    assert_internal_error(&app, &format!("/api/v1/quote-requests/{id}"), &seller.token).await;
+    assert_internal_error(&app, "/api/v1/quote-requests", &seller.token).await;
+}

@@ -23,6 +23,7 @@ use crate::domain::error::{Error, Result};
 use crate::domain::money::Money;
 use crate::domain::numbering::{self, DocumentKind};
 use crate::domain::partners::row_is_flex_eligible;
+use crate::domain::quote_requests::RequestStatus;
 use crate::mail::{self, Message};
 use crate::storage::documents::{self, DocumentRow};
 use crate::storage::partners::PartnerRow;
@@ -77,9 +78,15 @@ pub async fn send_quote(portal: &Portal, actor: &Actor, origin: &Origin, id: Uui
     }
     supersede_earlier(&tx, &quote, now).await?;
     if let Some(target) = quote.request_target_id {
-        quote_requests::set_status(&*tx, partner_id, target, &["new", "in_progress"], "quoted", now)
-            .await
-            .map_err(Error::internal)?;
+        quote_requests::set_status(
+            &*tx,
+            partner_id,
+            target,
+            &RequestStatus::OPEN,
+            RequestStatus::Quoted,
+            now,
+        )
+        .await?;
     }
     let url = public_url(portal, id);
     let total = Money::from_minor(quote.totals.total_minor, quote.currency);

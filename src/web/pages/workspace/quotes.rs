@@ -106,7 +106,7 @@ async fn new_page(
         _ => Vec::new(),
     };
     let currency = customer.as_ref().map_or(Currency::Jpy, quotes::default_currency);
-    let tokens = found.as_ref().map(|(_, r)| r.tokens);
+    let tokens = found.as_ref().map(|(_, r)| i64::from(r.tokens.get()));
     let fresh = QuoteForm::new_quote(customer_id, request, currency, tokens);
     let editor = match submitted {
         Some((form, errors, submission)) => {
@@ -119,7 +119,7 @@ async fn new_page(
         serde_json::json!({
             "customer": customer.as_ref().map(|c| serde_json::json!({"id": c.id, "company_name": c.company_name})),
             "request": found.as_ref().map(|(t, r)| serde_json::json!({
-                "id": t.id, "reference": r.reference, "company": r.company, "tokens": grouped(r.tokens),
+                "id": t.id, "reference": r.reference, "company": r.company, "tokens": grouped(i64::from(r.tokens.get())),
             })),
             "choices": choices.iter().map(|c| serde_json::json!({"id": c.id, "company_name": c.company_name})).collect::<Vec<_>>(),
             "editor": editor,
