@@ -8,6 +8,22 @@ use super::error::{Error, Result};
 use crate::storage::Conn;
 use crate::storage::audit::{self as store, AuditRow};
 
+/// An entry of the audit trail as it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_email: Option<String>,
+    pub partner_id: Option<Uuid>,
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: Option<String>,
+    pub client_ip: Option<String>,
+    pub request_id: Option<String>,
+    pub detail: serde_json::Value,
+}
+
 /// One thing that happened, before it is written.
 pub struct AuditEvent<'a> {
     pub action: &'a str,
@@ -52,11 +68,11 @@ pub async fn record(
 ///
 /// # Errors
 /// `Forbidden` for sales staff; database failures.
-pub async fn list(db: &impl Conn, actor: &Actor, page: u64, per_page: u64) -> Result<(Vec<AuditRow>, u64)> {
+pub async fn list(db: &impl Conn, actor: &Actor, page: u64, per_page: u64) -> Result<(Vec<AuditEntry>, u64)> {
     let partner = match actor.role {
         super::actor::Role::Admin => None,
         super::actor::Role::PartnerAdmin => Some(actor.partner()?),
         super::actor::Role::PartnerSales => return Err(Error::Forbidden),
     };
-    store::list(db, partner, (page.max(1) - 1) * per_page, per_page).await.map_err(Error::internal)
+    Ok(store::list(db, partner, (page.max(1) - 1) * per_page, per_page).await?)
 }

@@ -131,8 +131,7 @@ async fn an_import_writes_good_rows_and_reports_bad_rows_with_their_line_and_rea
 
     let (audit, _) = flexportal::storage::audit::list(portal.db.conn(), None, 0, 50).await.unwrap();
     let summary = audit.iter().find(|e| e.action == "partners.imported").unwrap();
-    let detail: serde_json::Value = serde_json::from_str(&summary.detail).unwrap();
-    assert_eq!(detail, serde_json::json!({ "created": 2, "updated": 0, "rejected": 3 }));
+    assert_eq!(summary.detail, serde_json::json!({ "created": 2, "updated": 0, "rejected": 3 }));
     assert_eq!(audit.iter().filter(|e| e.action == "partner.created").count(), 2);
 }
 
