@@ -199,9 +199,8 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
         match input.partner.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(slug) => {
                 let index = portal.directory.snapshot();
-                let doc = index
-                    .get_by_slug(slug)
-                    .filter(|d| super::partners::search_index::is_flex_eligible(d, portal.today()));
+                let doc =
+                    index.get_by_slug(slug).filter(|d| super::partners::is_flex_eligible(d, portal.today()));
                 let doc = doc.ok_or(Error::NotFound)?.clone();
                 vec![(doc, "chosen by the customer".to_owned())]
             }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
 use super::i18n::Lang;
-use crate::domain::partners::{PartnerDoc, PartnerInput, row_is_flex_eligible};
+use crate::domain::partners::{PartnerDoc, PartnerInput, is_flex_eligible};
 use crate::domain::pricing::DiscountPercent;
 use crate::domain::region::{Country, Language, Region, Service};
 use crate::storage::partners::PartnerRow;
@@ -66,7 +66,7 @@ impl<'a> PublicPartner<'a> {
             name_ja: &doc.name_ja,
             name_en: &doc.name_en,
             tier: doc.tier.as_str(),
-            flex_eligible: crate::domain::partners::search_index::is_flex_eligible(doc, today),
+            flex_eligible: is_flex_eligible(doc, today),
             country: &doc.country,
             regions: &doc.regions,
             languages: &doc.languages,
@@ -140,7 +140,7 @@ impl PartnerRecord {
                 }
                 _ => None,
             },
-            flex_eligible: row_is_flex_eligible(row, today),
+            flex_eligible: is_flex_eligible(row, today),
             published: row.published,
             created_at: row.created_at,
             updated_at: row.updated_at,

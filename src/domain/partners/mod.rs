@@ -4,29 +4,23 @@
 
 pub mod demo;
 mod directory;
+mod flex;
 pub mod import;
 mod manage;
 mod profile;
 pub mod search_index;
 
 pub use directory::{Directory, spawn_refresher};
+pub use flex::{FlexTerms, HasFlexTerms, is_flex_eligible};
 pub use import::{ImportReport, RejectedRow, import_csv};
 pub use manage::{
     create_partner, create_partner_user, get_partner, list_partners, list_staff, own_partner,
     update_own_profile, update_partner,
 };
 pub use profile::{PartnerInput, ValidPartner};
-pub use search_index::{PartnerDoc, SearchQuery, Tier, flex_eligible};
-
-use chrono::NaiveDate;
+pub use search_index::{PartnerDoc, SearchQuery, Tier};
 
 use crate::storage::partners::PartnerRow;
-
-/// Whether a stored partner may receive requests, send quotes and place orders on `today`.
-pub fn row_is_flex_eligible(row: &PartnerRow, today: NaiveDate) -> bool {
-    let tier = row.tier.parse().unwrap_or(Tier::Authorized);
-    flex_eligible(row.published, tier, row.flex_signed_on, row.flex_expires_on, today)
-}
 
 /// Splits a stored comma-separated code list.
 pub fn codes(list: &str) -> Vec<String> {

@@ -22,7 +22,7 @@ use crate::domain::customers::Customer;
 use crate::domain::error::{Error, Result};
 use crate::domain::money::Money;
 use crate::domain::numbering::{self, DocumentKind};
-use crate::domain::partners::row_is_flex_eligible;
+use crate::domain::partners::is_flex_eligible;
 use crate::domain::quote_requests::RequestStatus;
 use crate::mail::{self, Message};
 use crate::storage::documents::{self, DocumentRow};
@@ -128,7 +128,7 @@ async fn draft_to_send(tx: &WriteTx, partner: Uuid, id: Uuid) -> Result<Quote> {
 async fn eligible_partner(tx: &WriteTx, partner: Uuid, today: NaiveDate) -> Result<PartnerRow> {
     let partner =
         storage::partners::find(&**tx, partner).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
-    if !row_is_flex_eligible(&partner, today) {
+    if !is_flex_eligible(&partner, today) {
         return Err(Error::conflict(
             "Your partner cannot send Flex quotes now (published Platinum/Gold with a current Flex agreement is required).",
             "現在 Flex の見積を送付できません（公開中で Flex 特約が有効なプラチナ／ゴールド販売店である必要があります）。",

@@ -9,7 +9,7 @@ use rocket::{State, get, post, routes};
 use crate::domain::Portal;
 use crate::domain::actor::Origin;
 use crate::domain::error::Error;
-use crate::domain::partners::search_index::is_flex_eligible;
+use crate::domain::partners::is_flex_eligible;
 use crate::domain::quote_requests::{self, RequestInput};
 use crate::web::csrf::Protected;
 use crate::web::error::{WebError, field_errors};
