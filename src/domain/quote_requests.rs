@@ -247,7 +247,7 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
         store::insert_target(&*tx, &target).await?;
         let name = if row.language == "ja" { doc.name_ja.clone() } else { doc.name_en.clone() };
         routed.push(Routed { slug: doc.slug.clone(), name, reason: reason.clone() });
-        if let Some(partner) = crate::storage::partners::find(&*tx, doc.id).await.map_err(Error::internal)?
+        if let Some(partner) = crate::storage::partners::find(&*tx, doc.id).await?
             && let Some(email) = partner.email
         {
             let message = Message {
@@ -263,10 +263,10 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
                 kind: "quote_request.routed",
                 related_id: Some(row.id.to_string()),
             };
-            mail::enqueue(&*tx, message, now).await.map_err(Error::internal)?;
+            mail::enqueue(&*tx, message, now).await?;
         }
     }
-    mail::enqueue(&*tx, confirmation(portal, &row, &routed), now).await.map_err(Error::internal)?;
+    mail::enqueue(&*tx, confirmation(portal, &row, &routed), now).await?;
     let event = AuditEvent {
         action: "quote_request.submitted",
         subject_type: "quote_request",
@@ -274,7 +274,7 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
         detail: serde_json::json!({ "reference": row.reference, "tokens": row.tokens, "routed_to": routed.iter().map(|r| &r.slug).collect::<Vec<_>>() }),
     };
     audit::record(&*tx, now, None, Some(&row.email), origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     Ok(Submitted { reference: row.reference, status: "received", routed_to: routed })
 }
 
@@ -342,7 +342,7 @@ pub async fn set_status(
         detail: serde_json::json!({ "status": status }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     get(portal, actor, id).await
 }
 
@@ -357,12 +357,12 @@ pub async fn customer_for(portal: &Portal, actor: &Actor, origin: &Origin, id: U
         return customers::get_customer(portal, actor, customer).await;
     }
     let row = customers::new_row(portal, partner, &input_from_request(&request))?;
-    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
     let row = customers::insert_audited(&tx, actor, origin, row).await?;
     store::link_customer(&*tx, target.id, row.id, portal.clock.now()).await?;
     let now = portal.clock.now();
     store::set_status(&*tx, partner, target.id, &[RequestStatus::New], RequestStatus::InProgress, now)
         .await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     Ok(row)
 }

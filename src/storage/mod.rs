@@ -34,6 +34,14 @@ pub enum Error {
     Unreadable { table: &'static str, id: uuid::Uuid, column: &'static str, value: String },
 }
 
+/// The storage functions that still answer the driver's error convert straight into the domain's
+/// `Internal`, so the domain writes `?` instead of mapping every call.
+impl From<DbErr> for crate::domain::error::Error {
+    fn from(source: DbErr) -> Self {
+        Error::Database(source).into()
+    }
+}
+
 /// A connection or an open transaction, for callers that pass one along to storage functions
 /// without knowing the driver behind it.
 pub trait Conn: ConnectionTrait {}

@@ -84,7 +84,7 @@ pub(crate) async fn save(
 ) -> Result<PartnerRow> {
     let saved = if created { store::insert(&**tx, row).await } else { store::update(&**tx, row).await }
         .map_err(unique_violation)?;
-    store::bump_version(&**tx).await.map_err(Error::internal)?;
+    store::bump_version(&**tx).await?;
     let event = AuditEvent {
         action: if created { "partner.created" } else { "partner.updated" },
         subject_type: "partner",
@@ -109,9 +109,9 @@ pub async fn create_partner(
     require_admin(actor)?;
     let valid = input.parse()?;
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
     let saved = save(&tx, Some(actor), origin, row_from(Uuid::new_v4(), valid, now, now), true).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     portal.directory.refresh(&portal.db).await?;
     Ok(saved)
 }
@@ -139,14 +139,14 @@ async fn update(
     id: Uuid,
     edit: impl FnOnce(&mut PartnerInput),
 ) -> Result<PartnerRow> {
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    let existing = store::find(&*tx, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
+    let tx = portal.db.write().await?;
+    let existing = store::find(&*tx, id).await?.ok_or(Error::NotFound)?;
     let mut input = PartnerInput::from_row(&existing);
     edit(&mut input);
     let valid = input.parse()?;
     let now = portal.clock.now();
     let saved = save(&tx, Some(actor), origin, row_from(id, valid, existing.created_at, now), false).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     portal.directory.refresh(&portal.db).await?;
     Ok(saved)
 }
@@ -155,7 +155,7 @@ async fn update(
 /// `Forbidden` unless the operator; `NotFound`.
 pub async fn get_partner(portal: &Portal, actor: &Actor, id: Uuid) -> Result<PartnerRow> {
     require_admin(actor)?;
-    store::find(portal.db.conn(), id).await.map_err(Error::internal)?.ok_or(Error::NotFound)
+    store::find(portal.db.conn(), id).await?.ok_or(Error::NotFound)
 }
 
 /// # Errors
@@ -183,7 +183,7 @@ pub async fn create_partner_user(
     mut user: NewUser,
 ) -> Result<UserRow> {
     require_admin(actor)?;
-    store::find(portal.db.conn(), partner_id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
+    store::find(portal.db.conn(), partner_id).await?.ok_or(Error::NotFound)?;
     if Role::parse(&user.role).is_some_and(|r| !r.needs_partner()) {
         user.role = String::new();
     }
@@ -197,7 +197,7 @@ pub async fn create_partner_user(
 /// `Forbidden` for the operator; `NotFound` if the partner is gone.
 pub async fn own_partner(portal: &Portal, actor: &Actor) -> Result<PartnerRow> {
     let id = actor.partner()?;
-    store::find(portal.db.conn(), id).await.map_err(Error::internal)?.ok_or(Error::NotFound)
+    store::find(portal.db.conn(), id).await?.ok_or(Error::NotFound)
 }
 
 /// A partner admin edits their own profile: names, descriptions, contact, languages, services and

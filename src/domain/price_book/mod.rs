@@ -35,7 +35,7 @@ const RATE_SCALE: u32 = 4;
 /// # Errors
 /// Database failures; a stored tier that cannot be read (`Internal`).
 pub async fn price_list_on(portal: &Portal, currency: Currency, day: NaiveDate) -> Result<Vec<PriceTier>> {
-    let rows = store::tiers_on(portal.db.conn(), currency.code(), day).await.map_err(Error::internal)?;
+    let rows = store::tiers_on(portal.db.conn(), currency.code(), day).await?;
     rows.iter().map(tier_from_row).collect()
 }
 
@@ -45,7 +45,7 @@ pub async fn price_list_on(portal: &Portal, currency: Currency, day: NaiveDate) 
 /// Database failures; a stored rule that cannot be read (`Internal`).
 pub async fn tax_rule_on(portal: &Portal, country: &str, day: NaiveDate) -> Result<Option<TaxRuleRecord>> {
     let country = country.trim().to_ascii_uppercase();
-    let row = store::tax_rule_on(portal.db.conn(), &country, day).await.map_err(Error::internal)?;
+    let row = store::tax_rule_on(portal.db.conn(), &country, day).await?;
     row.as_ref().map(TaxRuleRecord::from_row).transpose()
 }
 

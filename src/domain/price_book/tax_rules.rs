@@ -110,7 +110,7 @@ pub async fn list_tax_rules(
 ) -> Result<Vec<TaxRuleRecord>> {
     require_admin(actor)?;
     let country = filter.country.map(Country::code);
-    let rows = store::find_tax_rules(portal.db.conn(), country, filter.on).await.map_err(Error::internal)?;
+    let rows = store::find_tax_rules(portal.db.conn(), country, filter.on).await?;
     records(&rows)
 }
 
@@ -123,9 +123,7 @@ async fn refuse_overlap(
     field: &'static str,
     except: Option<Uuid>,
 ) -> Result<()> {
-    let clashes = store::overlapping_tax_rules(&**tx, country, (period.from, period.to), except)
-        .await
-        .map_err(Error::internal)?;
+    let clashes = store::overlapping_tax_rules(&**tx, country, (period.from, period.to), except).await?;
     let Some(clash) = clashes.first() else { return Ok(()) };
     let days = EffectivePeriod { from: clash.effective_from, to: clash.effective_to }.describe();
     Err(Error::Validation(vec![FieldError::new(
@@ -153,8 +151,8 @@ pub async fn add_tax_rule(
 ) -> Result<TaxRuleRecord> {
     require_admin(actor)?;
     let valid = input.parse(portal.today())?;
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    store::lock_for_overlap_check(&*tx, PriceBookTable::TaxRules).await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
+    store::lock_for_overlap_check(&*tx, PriceBookTable::TaxRules).await?;
     refuse_overlap(&tx, valid.country.code(), valid.period, "effective_from", None).await?;
     let now = portal.clock.now();
     let row = store::insert_tax_rule(
@@ -170,8 +168,7 @@ pub async fn add_tax_rule(
             created_at: now,
         },
     )
-    .await
-    .map_err(Error::internal)?;
+    .await?;
     let event = AuditEvent {
         action: "tax_rule.added",
         subject_type: "tax_rule",
@@ -182,7 +179,7 @@ pub async fn add_tax_rule(
         }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     TaxRuleRecord::from_row(&row)
 }
 
@@ -202,9 +199,9 @@ pub async fn end_tax_rule(
     require_admin(actor)?;
     let to = parse_day("effective_to", effective_to).map_err(|e| Error::Validation(vec![e]))?;
     let today = portal.today();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    store::lock_for_overlap_check(&*tx, PriceBookTable::TaxRules).await.map_err(Error::internal)?;
-    let row = store::find_tax_rule(&*tx, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
+    let tx = portal.db.write().await?;
+    store::lock_for_overlap_check(&*tx, PriceBookTable::TaxRules).await?;
+    let row = store::find_tax_rule(&*tx, id).await?.ok_or(Error::NotFound)?;
     let record = TaxRuleRecord::from_row(&row)?;
     if record.period.to.is_some_and(|end| end < today) {
         return Err(Error::conflict(
@@ -214,7 +211,7 @@ pub async fn end_tax_rule(
     }
     let period = record.period.ended_on(to, today).map_err(|e| Error::Validation(vec![e]))?;
     refuse_overlap(&tx, &record.country, period, "effective_to", Some(id)).await?;
-    store::set_tax_rule_effective_to(&*tx, id, to).await.map_err(Error::internal)?;
+    store::set_tax_rule_effective_to(&*tx, id, to).await?;
     let now = portal.clock.now();
     let event = AuditEvent {
         action: "tax_rule.ended",
@@ -226,7 +223,7 @@ pub async fn end_tax_rule(
         }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     Ok(TaxRuleRecord { period, ..record })
 }
 

@@ -118,7 +118,7 @@ fn records(rows: &[PriceTierRow]) -> Result<Vec<TierRecord>> {
 pub async fn list_tiers(portal: &Portal, actor: &Actor, filter: TierFilter) -> Result<Vec<TierRecord>> {
     require_admin(actor)?;
     let currency = filter.currency.map(Currency::code);
-    let rows = store::find_tiers(portal.db.conn(), currency, filter.on).await.map_err(Error::internal)?;
+    let rows = store::find_tiers(portal.db.conn(), currency, filter.on).await?;
     records(&rows)
 }
 
@@ -138,8 +138,7 @@ async fn refuse_overlap(
         (period.from, period.to),
         except,
     )
-    .await
-    .map_err(Error::internal)?;
+    .await?;
     let Some(clash) = clashes.first() else { return Ok(()) };
     let days = EffectivePeriod { from: clash.effective_from, to: clash.effective_to }.describe();
     let (currency, min) = (tier.currency, tier.min_tokens);
@@ -170,8 +169,8 @@ pub async fn add_tier(
     let (tier, period) = input.parse(portal.today())?;
     let unit_price_e4 = unit_price_to_e4(tier.unit_price)
         .ok_or_else(|| Error::Internal("parsed unit price does not fit its column".into()))?;
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    store::lock_for_overlap_check(&*tx, PriceBookTable::PriceTiers).await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
+    store::lock_for_overlap_check(&*tx, PriceBookTable::PriceTiers).await?;
     refuse_overlap(&tx, &tier, period, "effective_from", None).await?;
     let now = portal.clock.now();
     let row = store::insert_tier(
@@ -187,8 +186,7 @@ pub async fn add_tier(
             created_at: now,
         },
     )
-    .await
-    .map_err(Error::internal)?;
+    .await?;
     let event = AuditEvent {
         action: "price_tier.added",
         subject_type: "price_tier",
@@ -199,7 +197,7 @@ pub async fn add_tier(
         }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     TierRecord::from_row(&row)
 }
 
@@ -219,9 +217,9 @@ pub async fn end_tier(
     require_admin(actor)?;
     let to = parse_day("effective_to", effective_to).map_err(|e| Error::Validation(vec![e]))?;
     let today = portal.today();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    store::lock_for_overlap_check(&*tx, PriceBookTable::PriceTiers).await.map_err(Error::internal)?;
-    let row = store::find_tier(&*tx, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
+    let tx = portal.db.write().await?;
+    store::lock_for_overlap_check(&*tx, PriceBookTable::PriceTiers).await?;
+    let row = store::find_tier(&*tx, id).await?.ok_or(Error::NotFound)?;
     let record = TierRecord::from_row(&row)?;
     if record.period.to.is_some_and(|end| end < today) {
         return Err(Error::conflict(
@@ -231,7 +229,7 @@ pub async fn end_tier(
     }
     let period = record.period.ended_on(to, today).map_err(|e| Error::Validation(vec![e]))?;
     refuse_overlap(&tx, &record.tier, period, "effective_to", Some(id)).await?;
-    store::set_tier_effective_to(&*tx, id, to).await.map_err(Error::internal)?;
+    store::set_tier_effective_to(&*tx, id, to).await?;
     let now = portal.clock.now();
     let event = AuditEvent {
         action: "price_tier.ended",
@@ -243,7 +241,7 @@ pub async fn end_tier(
         }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     Ok(TierRecord { period, ..record })
 }
 

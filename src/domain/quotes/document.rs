@@ -172,12 +172,8 @@ pub async fn verify(portal: &Portal, code: &str) -> Result<Verification> {
         return Err(Error::NotFound);
     }
     let db = portal.db.conn();
-    let document =
-        documents::find_by_code(db, &code).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
-    let partner = storage::partners::find(db, document.partner_id)
-        .await
-        .map_err(Error::internal)?
-        .ok_or(Error::NotFound)?;
+    let document = documents::find_by_code(db, &code).await?.ok_or(Error::NotFound)?;
+    let partner = storage::partners::find(db, document.partner_id).await?.ok_or(Error::NotFound)?;
     let quote = storage::quotes::find(db, document.partner_id, document.subject_id).await?;
     Ok(Verification {
         kind: document.kind,

@@ -152,7 +152,7 @@ pub async fn create_quote(
         detail: serde_json::json!({ "customer_id": customer.id, "total_minor": priced.total.to_minor().ok() }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     view::get_quote(portal, actor, id).await
 }
 
@@ -213,7 +213,7 @@ pub async fn update_draft(
         detail: serde_json::json!({ "total_minor": priced.total.to_minor().ok() }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     view::get_quote(portal, actor, id).await
 }
 
@@ -284,6 +284,6 @@ pub async fn revise_quote(
         detail: serde_json::json!({ "from": source.id, "revision": source.revision + 1 }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     view::get_quote(portal, actor, new_id).await
 }

@@ -50,7 +50,7 @@ pub fn unit_price_e4(price: Decimal) -> i64 {
 
 /// The tax rule for a customer in `country` on `day`; none in force means no tax.
 pub async fn tax_rule(db: &impl Conn, country: &str, day: NaiveDate) -> Result<TaxRule> {
-    let rule = price_book::tax_rule_on(db, country, day).await.map_err(Error::internal)?;
+    let rule = price_book::tax_rule_on(db, country, day).await?;
     match rule {
         Some(row) => tax_rule_from_row(&row),
         None => Ok(TaxRule { rate: Decimal::ZERO, rounding: Rounding::Down }),
@@ -68,7 +68,7 @@ pub async fn price(
     lines: &[OrderedLine],
     day: NaiveDate,
 ) -> Result<PricedQuote> {
-    let rows = price_book::tiers_on(db, currency.code(), day).await.map_err(Error::internal)?;
+    let rows = price_book::tiers_on(db, currency.code(), day).await?;
     let tiers: Vec<PriceTier> = rows.iter().map(tier_from_row).collect::<Result<_>>()?;
     let mut priced = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {

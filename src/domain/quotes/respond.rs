@@ -67,14 +67,11 @@ async fn by_token(portal: &Portal, token: &str) -> Result<Quote> {
 pub async fn public_quote(portal: &Portal, token: &str) -> Result<PublicQuote> {
     let quote = by_token(portal, token).await?;
     let db = portal.db.conn();
-    let partner = storage::partners::find(db, quote.partner_id)
-        .await
-        .map_err(Error::internal)?
-        .ok_or(Error::NotFound)?;
+    let partner = storage::partners::find(db, quote.partner_id).await?.ok_or(Error::NotFound)?;
     let customer =
         storage::customers::find(db, quote.partner_id, quote.customer_id).await?.ok_or(Error::NotFound)?;
     let lines = store::lines(db, quote.id).await?;
-    let document = documents::latest_for(db, quote.id, "quote").await.map_err(Error::internal)?;
+    let document = documents::latest_for(db, quote.id, "quote").await?;
     let currency = quote.currency;
     let status = quote.status_at(portal.clock.now());
     let tz = customer.time_zone;
@@ -116,10 +113,8 @@ pub async fn public_quote(portal: &Portal, token: &str) -> Result<PublicQuote> {
 /// `NotFound` for an unknown link.
 pub async fn public_pdf(portal: &Portal, token: &str) -> Result<(String, Vec<u8>)> {
     let quote = by_token(portal, token).await?;
-    let document = documents::latest_for(portal.db.conn(), quote.id, "quote")
-        .await
-        .map_err(Error::internal)?
-        .ok_or(Error::NotFound)?;
+    let document =
+        documents::latest_for(portal.db.conn(), quote.id, "quote").await?.ok_or(Error::NotFound)?;
     Ok((format!("{}-r{}.pdf", document.number, quote.revision), document.content))
 }
 

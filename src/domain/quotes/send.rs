@@ -92,7 +92,7 @@ pub async fn send_quote(portal: &Portal, actor: &Actor, origin: &Origin, id: Uui
     let total = Money::from_minor(quote.totals.total_minor, quote.currency);
     let last_day = last_valid_day(sending.valid_until, tz);
     let message = quote_mail(&customer, &partner, &number, quote.revision, total, last_day, &url);
-    mail::enqueue(&*tx, message, now).await.map_err(Error::internal)?;
+    mail::enqueue(&*tx, message, now).await?;
     let event = AuditEvent {
         action: "quote.sent",
         subject_type: "quote",
@@ -126,8 +126,7 @@ async fn draft_to_send(tx: &WriteTx, partner: Uuid, id: Uuid) -> Result<Quote> {
 
 /// The actor's partner, which must be allowed to quote Flex today.
 async fn eligible_partner(tx: &WriteTx, partner: Uuid, today: NaiveDate) -> Result<PartnerRow> {
-    let partner =
-        storage::partners::find(&**tx, partner).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
+    let partner = storage::partners::find(&**tx, partner).await?.ok_or(Error::NotFound)?;
     if !is_flex_eligible(&partner, today) {
         return Err(Error::conflict(
             "Your partner cannot send Flex quotes now (published Platinum/Gold with a current Flex agreement is required).",

@@ -112,9 +112,7 @@ pub async fn get_quote(portal: &Portal, actor: &Actor, id: Uuid) -> Result<Quote
     let partner = actor.partner()?;
     let row = store::find(portal.db.conn(), partner, id).await?.ok_or(Error::NotFound)?;
     let lines = store::lines(portal.db.conn(), id).await?;
-    let customer = crate::storage::customers::find(portal.db.conn(), partner, row.customer_id)
-        .await
-        .map_err(Error::internal)?;
+    let customer = crate::storage::customers::find(portal.db.conn(), partner, row.customer_id).await?;
     Ok(assemble(portal, row, &lines, customer.map(|c| c.company_name).unwrap_or_default()))
 }
 
@@ -143,9 +141,7 @@ pub async fn list_quotes(
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let lines = store::lines(portal.db.conn(), row.id).await?;
-        let customer = crate::storage::customers::find(portal.db.conn(), partner, row.customer_id)
-            .await
-            .map_err(Error::internal)?;
+        let customer = crate::storage::customers::find(portal.db.conn(), partner, row.customer_id).await?;
         views.push(assemble(portal, row, &lines, customer.map(|c| c.company_name).unwrap_or_default()));
     }
     Ok((views, total))
@@ -158,9 +154,6 @@ pub async fn list_quotes(
 pub async fn quote_pdf(portal: &Portal, actor: &Actor, id: Uuid) -> Result<(String, Vec<u8>)> {
     let partner = actor.partner()?;
     let row = store::find(portal.db.conn(), partner, id).await?.ok_or(Error::NotFound)?;
-    let document = documents::latest_for(portal.db.conn(), row.id, "quote")
-        .await
-        .map_err(Error::internal)?
-        .ok_or(Error::NotFound)?;
+    let document = documents::latest_for(portal.db.conn(), row.id, "quote").await?.ok_or(Error::NotFound)?;
     Ok((format!("{}-r{}.pdf", document.number, row.revision), document.content))
 }
