@@ -124,3 +124,11 @@ async fn an_inbox_item_with_an_unknown_stored_status_is_an_internal_error() {
     assert_internal_error(&app, &format!("/api/v1/quote-requests/{id}"), &seller.token).await;
     assert_internal_error(&app, "/api/v1/quote-requests", &seller.token).await;
 }
+
+#[rocket::async_test]
+async fn a_partner_with_an_unknown_stored_tier_is_an_internal_error_not_authorized() {
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    corrupt(&app, "partners", &seller.partner_id.to_string(), "tier", "diamond").await;
+    assert_internal_error(&app, "/api/v1/partner", &seller.token).await;
+}

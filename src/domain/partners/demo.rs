@@ -13,6 +13,7 @@ mod words;
 
 use uuid::Uuid;
 
+use super::Partner;
 use super::manage::{row_from, save};
 use super::profile::PartnerInput;
 use crate::domain::Portal;
@@ -21,7 +22,7 @@ use crate::domain::audit::{self, AuditEvent};
 use crate::domain::error::{Error, Result};
 use crate::domain::region::{Country, Prefecture, Service};
 use crate::domain::registration_number::check_digit;
-use crate::storage::partners::{self as store, PartnerRow};
+use crate::storage::partners as store;
 use split_mix::{SplitMix64, mix};
 use words::{CITIES, CITY_WEIGHTS, PREFECTURE_WEIGHTS, Place, STEMS, SUFFIXES};
 
@@ -128,7 +129,7 @@ pub fn showcase_partner() -> PartnerInput {
 ///
 /// # Errors
 /// Database failures.
-pub async fn seed_showcase(portal: &Portal) -> Result<PartnerRow> {
+pub async fn seed_showcase(portal: &Portal) -> Result<Partner> {
     if let Some(row) = store::find_by_slug(portal.db.conn(), SHOWCASE_SLUG).await? {
         return Ok(row);
     }

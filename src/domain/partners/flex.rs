@@ -4,9 +4,9 @@
 
 use chrono::NaiveDate;
 
+use super::Partner;
 use super::Tier;
 use super::search_index::PartnerDoc;
-use crate::storage::partners::PartnerRow;
 
 /// The facts the rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,13 +45,11 @@ impl HasFlexTerms for PartnerDoc {
     }
 }
 
-impl HasFlexTerms for PartnerRow {
-    /// A stored tier that does not parse counts as the lowest tier: such a partner is never
-    /// eligible (the rule fails closed).
+impl HasFlexTerms for Partner {
     fn flex_terms(&self) -> FlexTerms {
         FlexTerms {
             published: self.published,
-            tier: self.tier.parse().unwrap_or(Tier::Authorized),
+            tier: self.tier,
             signed_on: self.flex_signed_on,
             expires_on: self.flex_expires_on,
         }

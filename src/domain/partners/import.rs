@@ -172,7 +172,7 @@ async fn try_batch(
     let csns: Vec<String> = rows.iter().map(|(_, r)| r.valid.csn.clone()).collect();
     let slugs: Vec<String> = rows.iter().map(|(_, r)| r.valid.slug.clone()).collect();
     let known = store::find_by_csns_or_slugs(&*tx, &csns, &slugs).await?;
-    let mut by_csn: HashMap<String, store::PartnerRow> = HashMap::new();
+    let mut by_csn: HashMap<String, super::Partner> = HashMap::new();
     let mut slug_owner: HashMap<String, String> = HashMap::new();
     for row in known {
         slug_owner.insert(row.slug.clone(), row.csn.clone());

@@ -3,6 +3,7 @@
 
 use uuid::Uuid;
 
+use super::Partner;
 use super::profile::{PartnerInput, ValidPartner};
 use crate::domain::Portal;
 use crate::domain::accounts::{NewUser, create_user};
@@ -10,7 +11,7 @@ use crate::domain::actor::{Actor, Origin, Role};
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::error::{Error, Result};
 use crate::storage::UniqueViolation;
-use crate::storage::partners::{self as store, PartnerRow};
+use crate::storage::partners as store;
 use crate::storage::users::UserRow;
 use crate::storage::{self, WriteTx};
 
@@ -23,8 +24,8 @@ pub(crate) fn row_from(
     valid: ValidPartner,
     created_at: chrono::DateTime<chrono::Utc>,
     now: chrono::DateTime<chrono::Utc>,
-) -> PartnerRow {
-    PartnerRow {
+) -> Partner {
+    Partner {
         id,
         slug: valid.slug,
         csn: valid.csn,
@@ -32,16 +33,16 @@ pub(crate) fn row_from(
         name_en: valid.name_en,
         description_ja: valid.description_ja,
         description_en: valid.description_en,
-        tier: valid.tier.as_str().to_owned(),
+        tier: valid.tier,
         country: valid.country,
-        regions: valid.regions.join(","),
-        languages: valid.languages.join(","),
-        services: valid.services.join(","),
+        regions: valid.regions,
+        languages: valid.languages,
+        services: valid.services,
         website: valid.website,
         email: valid.email,
         phone: valid.phone,
         invoice_registration_number: valid.invoice_registration_number,
-        max_discount_hundredths: i32::try_from(valid.max_discount.to_hundredths()).unwrap_or(0),
+        max_discount: valid.max_discount,
         flex_signed_on: valid.flex_signed_on,
         flex_expires_on: valid.flex_expires_on,
         published: valid.published,
@@ -79,9 +80,9 @@ pub(crate) async fn save(
     tx: &WriteTx,
     actor: Option<&Actor>,
     origin: &Origin,
-    row: PartnerRow,
+    row: Partner,
     created: bool,
-) -> Result<PartnerRow> {
+) -> Result<Partner> {
     let saved = if created { store::insert(&**tx, row).await } else { store::update(&**tx, row).await }
         .map_err(unique_violation)?;
     store::bump_version(&**tx).await?;
@@ -105,7 +106,7 @@ pub async fn create_partner(
     actor: &Actor,
     origin: &Origin,
     input: &PartnerInput,
-) -> Result<PartnerRow> {
+) -> Result<Partner> {
     require_admin(actor)?;
     let valid = input.parse()?;
     let now = portal.clock.now();
@@ -127,7 +128,7 @@ pub async fn update_partner(
     origin: &Origin,
     id: Uuid,
     edit: impl FnOnce(&mut PartnerInput),
-) -> Result<PartnerRow> {
+) -> Result<Partner> {
     require_admin(actor)?;
     update(portal, actor, origin, id, edit).await
 }
@@ -138,7 +139,7 @@ async fn update(
     origin: &Origin,
     id: Uuid,
     edit: impl FnOnce(&mut PartnerInput),
-) -> Result<PartnerRow> {
+) -> Result<Partner> {
     let tx = portal.db.write().await?;
     let existing = store::find(&*tx, id).await?.ok_or(Error::NotFound)?;
     let mut input = PartnerInput::from_row(&existing);
@@ -153,7 +154,7 @@ async fn update(
 
 /// # Errors
 /// `Forbidden` unless the operator; `NotFound`.
-pub async fn get_partner(portal: &Portal, actor: &Actor, id: Uuid) -> Result<PartnerRow> {
+pub async fn get_partner(portal: &Portal, actor: &Actor, id: Uuid) -> Result<Partner> {
     require_admin(actor)?;
     store::find(portal.db.conn(), id).await?.ok_or(Error::NotFound)
 }
@@ -166,7 +167,7 @@ pub async fn list_partners(
     text: Option<&str>,
     page: u64,
     per_page: u64,
-) -> Result<(Vec<PartnerRow>, u64)> {
+) -> Result<(Vec<Partner>, u64)> {
     require_admin(actor)?;
     store::list(portal.db.conn(), text, (page.max(1) - 1) * per_page, per_page).await.map_err(Error::internal)
 }
@@ -195,7 +196,7 @@ pub async fn create_partner_user(
 ///
 /// # Errors
 /// `Forbidden` for the operator; `NotFound` if the partner is gone.
-pub async fn own_partner(portal: &Portal, actor: &Actor) -> Result<PartnerRow> {
+pub async fn own_partner(portal: &Portal, actor: &Actor) -> Result<Partner> {
     let id = actor.partner()?;
     store::find(portal.db.conn(), id).await?.ok_or(Error::NotFound)
 }
@@ -211,7 +212,7 @@ pub async fn update_own_profile(
     actor: &Actor,
     origin: &Origin,
     edit: impl FnOnce(&mut PartnerInput),
-) -> Result<PartnerRow> {
+) -> Result<Partner> {
     if actor.role != Role::PartnerAdmin {
         return Err(Error::Forbidden);
     }

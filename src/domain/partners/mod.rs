@@ -8,6 +8,7 @@ mod flex;
 pub mod import;
 mod manage;
 mod profile;
+mod record;
 pub mod search_index;
 
 pub use directory::{Directory, spawn_refresher};
@@ -18,9 +19,8 @@ pub use manage::{
     update_own_profile, update_partner,
 };
 pub use profile::{PartnerInput, ValidPartner};
+pub use record::Partner;
 pub use search_index::{PartnerDoc, SearchQuery, Tier};
-
-use crate::storage::partners::PartnerRow;
 
 /// Splits a stored comma-separated code list.
 pub fn codes(list: &str) -> Vec<String> {
@@ -28,7 +28,7 @@ pub fn codes(list: &str) -> Vec<String> {
 }
 
 /// The search document of a stored partner.
-pub fn doc_of(row: &PartnerRow) -> PartnerDoc {
+pub fn doc_of(row: &Partner) -> PartnerDoc {
     PartnerDoc {
         id: row.id,
         slug: row.slug.clone(),
@@ -36,11 +36,11 @@ pub fn doc_of(row: &PartnerRow) -> PartnerDoc {
         name_en: row.name_en.clone(),
         description_ja: row.description_ja.clone(),
         description_en: row.description_en.clone(),
-        tier: row.tier.parse().unwrap_or(Tier::Authorized),
+        tier: row.tier,
         country: row.country.clone(),
-        regions: codes(&row.regions),
-        languages: codes(&row.languages),
-        services: codes(&row.services),
+        regions: row.regions.clone(),
+        languages: row.languages.clone(),
+        services: row.services.clone(),
         website: row.website.clone(),
         published: row.published,
         flex_signed_on: row.flex_signed_on,

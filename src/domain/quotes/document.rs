@@ -9,7 +9,7 @@ use crate::domain::Portal;
 use crate::domain::customers::Customer;
 use crate::domain::error::{Error, Result};
 use crate::domain::money::Money;
-use crate::storage::partners::PartnerRow;
+use crate::domain::partners::Partner;
 use crate::storage::{self, documents};
 
 use super::pricing::unit_price_from_e4;
@@ -40,7 +40,7 @@ fn tokens_text(tokens: i64, lang: &str) -> String {
 pub struct QuoteDocumentData {
     pub quote: Quote,
     pub lines: Vec<QuoteLine>,
-    pub partner: PartnerRow,
+    pub partner: Partner,
     pub customer: Customer,
     pub time_zone: Tz,
     pub issued_at: DateTime<Utc>,

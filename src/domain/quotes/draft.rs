@@ -14,7 +14,6 @@ use crate::domain::audit::{self, AuditEvent};
 use crate::domain::customers::Customer;
 use crate::domain::error::{Error, Result};
 use crate::domain::money::Currency;
-use crate::domain::pricing::DiscountPercent;
 use crate::domain::{customers, partners, quote_requests};
 use crate::storage::WriteTx;
 use crate::storage::quotes as store;
@@ -75,10 +74,8 @@ pub(super) async fn store_pricing(
     Ok(())
 }
 
-fn max_discount(partner: &crate::storage::partners::PartnerRow) -> Decimal {
-    DiscountPercent::from_hundredths(u32::try_from(partner.max_discount_hundredths).unwrap_or(0))
-        .unwrap_or(DiscountPercent::ZERO)
-        .get()
+fn max_discount(partner: &crate::domain::partners::Partner) -> Decimal {
+    partner.max_discount.get()
 }
 
 /// Creates a draft for one of the actor's customers, or for an inbox item (making its customer).

@@ -22,11 +22,11 @@ use crate::domain::customers::Customer;
 use crate::domain::error::{Error, Result};
 use crate::domain::money::Money;
 use crate::domain::numbering::{self, DocumentKind};
+use crate::domain::partners::Partner;
 use crate::domain::partners::is_flex_eligible;
 use crate::domain::quote_requests::RequestStatus;
 use crate::mail::{self, Message};
 use crate::storage::documents::{self, DocumentRow};
-use crate::storage::partners::PartnerRow;
 use crate::storage::quotes as store;
 use crate::storage::{self, WriteTx, quote_requests};
 
@@ -125,7 +125,7 @@ async fn draft_to_send(tx: &WriteTx, partner: Uuid, id: Uuid) -> Result<Quote> {
 }
 
 /// The actor's partner, which must be allowed to quote Flex today.
-async fn eligible_partner(tx: &WriteTx, partner: Uuid, today: NaiveDate) -> Result<PartnerRow> {
+async fn eligible_partner(tx: &WriteTx, partner: Uuid, today: NaiveDate) -> Result<Partner> {
     let partner = storage::partners::find(&**tx, partner).await?.ok_or(Error::NotFound)?;
     if !is_flex_eligible(&partner, today) {
         return Err(Error::conflict(
@@ -174,7 +174,7 @@ async fn issue_document(
     tx: &WriteTx,
     quote: &Quote,
     sending: &Sending,
-    partner: &PartnerRow,
+    partner: &Partner,
     customer: &Customer,
     tz: Tz,
 ) -> Result<Sending> {
@@ -221,7 +221,7 @@ async fn supersede_earlier(tx: &WriteTx, latest: &Quote, now: DateTime<Utc>) -> 
 
 fn quote_mail(
     customer: &Customer,
-    partner: &PartnerRow,
+    partner: &Partner,
     number: &str,
     revision: i32,
     total: Money,

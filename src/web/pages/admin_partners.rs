@@ -12,8 +12,8 @@ use crate::domain::Portal;
 use crate::domain::accounts::NewUser;
 use crate::domain::actor::Origin;
 use crate::domain::error::{Error, FieldError};
+use crate::domain::partners::Partner;
 use crate::domain::partners::{self, PartnerInput};
-use crate::storage::partners::PartnerRow;
 use crate::web::auth::Admin;
 use crate::web::csrf::Protected;
 use crate::web::error::{WebError, field_errors};
@@ -152,7 +152,7 @@ async fn list(
 
 fn edit_page(
     page: &Page,
-    row: Option<&PartnerRow>,
+    row: Option<&Partner>,
     input: &PartnerInput,
     errors: serde_json::Value,
     staff: serde_json::Value,
