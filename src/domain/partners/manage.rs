@@ -233,6 +233,15 @@ pub async fn update_own_profile(
     .await
 }
 
+/// The staff of partner `id`, for the operator.
+///
+/// # Errors
+/// `Forbidden` unless the operator.
+pub async fn partner_staff(portal: &Portal, actor: &Actor, id: Uuid) -> Result<Vec<UserRow>> {
+    require_admin(actor)?;
+    Ok(storage::users::list_for_partner(portal.db.conn(), id).await?)
+}
+
 /// The staff of the actor's partner.
 ///
 /// # Errors

@@ -15,7 +15,7 @@ pub use directory::{Directory, spawn_refresher};
 pub use flex::{FlexTerms, HasFlexTerms, is_flex_eligible};
 pub use import::{ImportReport, RejectedRow, import_csv};
 pub use manage::{
-    create_partner, create_partner_user, get_partner, list_partners, list_staff, own_partner,
+    create_partner, create_partner_user, get_partner, list_partners, list_staff, own_partner, partner_staff,
     update_own_profile, update_partner,
 };
 pub use profile::{PartnerInput, ValidPartner};
