@@ -7,6 +7,7 @@ pub mod clock;
 pub mod contact;
 pub mod customers;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod keys;
 pub mod money;

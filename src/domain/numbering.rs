@@ -4,28 +4,9 @@
 
 use uuid::Uuid;
 
+pub use crate::domain::documents::DocumentKind;
 use crate::domain::error::Result;
 use crate::storage::{WriteTx, documents};
-
-/// The kinds of numbered documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocumentKind {
-    Quote,
-}
-
-impl DocumentKind {
-    fn code(self) -> &'static str {
-        match self {
-            DocumentKind::Quote => "quote",
-        }
-    }
-
-    fn letter(self) -> char {
-        match self {
-            DocumentKind::Quote => 'Q',
-        }
-    }
-}
 
 /// A document number such as `EXAM-Q-2026-00042`: the partner's prefix (from its slug), the kind,
 /// the year and the sequence.
@@ -46,6 +27,6 @@ pub async fn next_number(
     kind: DocumentKind,
     year: i32,
 ) -> Result<String> {
-    let sequence = documents::next_number(&**tx, partner, kind.code(), year).await?;
+    let sequence = documents::next_number(&**tx, partner, kind.as_str(), year).await?;
     Ok(format_number(slug, kind.letter(), year, sequence))
 }

@@ -176,7 +176,7 @@ pub async fn verify(portal: &Portal, code: &str) -> Result<Verification> {
     let partner = storage::partners::find(db, document.partner_id).await?.ok_or(Error::NotFound)?;
     let quote = storage::quotes::find(db, document.partner_id, document.subject_id).await?;
     Ok(Verification {
-        kind: document.kind,
+        kind: document.kind.as_str().to_owned(),
         number: document.number,
         revision: quote.as_ref().map(|q| q.revision),
         status: quote

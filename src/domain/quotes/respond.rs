@@ -13,6 +13,7 @@ use crate::domain::Portal;
 use crate::domain::actor::{Actor, Origin};
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::contact::PersonName;
+use crate::domain::documents::DocumentKind;
 use crate::domain::error::{Error, FieldError, FieldErrors, Localized, Result};
 use crate::domain::money::Money;
 use crate::storage::quotes as store;
@@ -71,7 +72,7 @@ pub async fn public_quote(portal: &Portal, token: &str) -> Result<PublicQuote> {
     let customer =
         storage::customers::find(db, quote.partner_id, quote.customer_id).await?.ok_or(Error::NotFound)?;
     let lines = store::lines(db, quote.id).await?;
-    let document = documents::latest_for(db, quote.id, "quote").await?;
+    let document = documents::latest_for(db, quote.id, DocumentKind::Quote).await?;
     let currency = quote.currency;
     let status = quote.status_at(portal.clock.now());
     let tz = customer.time_zone;
@@ -113,8 +114,9 @@ pub async fn public_quote(portal: &Portal, token: &str) -> Result<PublicQuote> {
 /// `NotFound` for an unknown link.
 pub async fn public_pdf(portal: &Portal, token: &str) -> Result<(String, Vec<u8>)> {
     let quote = by_token(portal, token).await?;
-    let document =
-        documents::latest_for(portal.db.conn(), quote.id, "quote").await?.ok_or(Error::NotFound)?;
+    let document = documents::latest_for(portal.db.conn(), quote.id, DocumentKind::Quote)
+        .await?
+        .ok_or(Error::NotFound)?;
     Ok((format!("{}-r{}.pdf", document.number, quote.revision), document.content))
 }
 

@@ -19,6 +19,7 @@ use crate::domain::Portal;
 use crate::domain::actor::{Actor, Origin};
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::customers::Customer;
+use crate::domain::documents::IssuedDocument;
 use crate::domain::error::{Error, Result};
 use crate::domain::money::Money;
 use crate::domain::numbering::{self, DocumentKind};
@@ -26,7 +27,7 @@ use crate::domain::partners::Partner;
 use crate::domain::partners::is_flex_eligible;
 use crate::domain::quote_requests::RequestStatus;
 use crate::mail::{self, Message};
-use crate::storage::documents::{self, DocumentRow};
+use crate::storage::documents;
 use crate::storage::quotes as store;
 use crate::storage::{self, WriteTx, quote_requests};
 
@@ -196,10 +197,10 @@ async fn issue_document(
     };
     let pdf = render_pdf_off_workers(data).await?;
     let sha256 = link::hex(&Sha256::digest(&pdf));
-    let document = DocumentRow {
+    let document = IssuedDocument {
         id: Uuid::new_v4(),
         partner_id: quote.partner_id,
-        kind: "quote".into(),
+        kind: DocumentKind::Quote,
         subject_id: quote.id,
         number: sending.number.clone(),
         verify_code,

@@ -9,6 +9,7 @@ use super::pricing::unit_price_from_e4;
 use super::{Quote, QuoteLine, QuoteStatus, link};
 use crate::domain::Portal;
 use crate::domain::actor::Actor;
+use crate::domain::documents::DocumentKind;
 use crate::domain::error::{Error, Result};
 use crate::domain::money::{Currency, Money};
 use crate::storage::documents;
@@ -154,6 +155,7 @@ pub async fn list_quotes(
 pub async fn quote_pdf(portal: &Portal, actor: &Actor, id: Uuid) -> Result<(String, Vec<u8>)> {
     let partner = actor.partner()?;
     let row = store::find(portal.db.conn(), partner, id).await?.ok_or(Error::NotFound)?;
-    let document = documents::latest_for(portal.db.conn(), row.id, "quote").await?.ok_or(Error::NotFound)?;
+    let document =
+        documents::latest_for(portal.db.conn(), row.id, DocumentKind::Quote).await?.ok_or(Error::NotFound)?;
     Ok((format!("{}-r{}.pdf", document.number, row.revision), document.content))
 }
