@@ -32,6 +32,9 @@ pub enum Error {
     /// never read as a default, always reported with the row that holds it.
     #[error("{table} row {id}: cannot read {column} {value:?}")]
     Unreadable { table: &'static str, id: uuid::Uuid, column: &'static str, value: String },
+    /// A record holds a value its column cannot keep exactly (the parsers refuse such input first).
+    #[error("{table} row {id}: {column} cannot hold {value:?}")]
+    Unstorable { table: &'static str, id: uuid::Uuid, column: &'static str, value: String },
 }
 
 /// The storage functions that still answer the driver's error convert straight into the domain's
@@ -67,12 +70,16 @@ impl UniqueViolation for Error {
     fn unique_violation(&self) -> Option<String> {
         match self {
             Error::Database(e) => e.unique_violation(),
-            Error::Unreadable { .. } => None,
+            Error::Unreadable { .. } | Error::Unstorable { .. } => None,
         }
     }
 }
 
 impl Error {
+    pub(crate) fn unstorable(table: &'static str, id: uuid::Uuid, column: &'static str, value: &str) -> Self {
+        Self::Unstorable { table, id, column, value: value.to_owned() }
+    }
+
     pub(crate) fn unreadable(table: &'static str, id: uuid::Uuid, column: &'static str, value: &str) -> Self {
         let value: String = value.chars().take(64).collect();
         Self::Unreadable { table, id, column, value }

@@ -5,7 +5,6 @@ use rust_decimal::Decimal;
 
 use crate::domain::error::{Error, FieldError, Result};
 use crate::domain::money::{Currency, Money, Rounding};
-use crate::domain::price_book::{tax_rule_from_row, tier_from_row};
 use crate::domain::pricing::{DiscountPercent, PriceTier, line_amount, unit_price_for};
 use crate::domain::quantity::TokenQuantity;
 use crate::domain::tax::{self, TaxRule};
@@ -51,10 +50,7 @@ pub fn unit_price_e4(price: Decimal) -> i64 {
 /// The tax rule for a customer in `country` on `day`; none in force means no tax.
 pub async fn tax_rule(db: &impl Conn, country: &str, day: NaiveDate) -> Result<TaxRule> {
     let rule = price_book::tax_rule_on(db, country, day).await?;
-    match rule {
-        Some(row) => tax_rule_from_row(&row),
-        None => Ok(TaxRule { rate: Decimal::ZERO, rounding: Rounding::Down }),
-    }
+    Ok(rule.map_or(TaxRule { rate: Decimal::ZERO, rounding: Rounding::Down }, |record| record.rule))
 }
 
 /// Prices `lines` in `currency` with the price book and tax rule of `day`.
@@ -69,7 +65,7 @@ pub async fn price(
     day: NaiveDate,
 ) -> Result<PricedQuote> {
     let rows = price_book::tiers_on(db, currency.code(), day).await?;
-    let tiers: Vec<PriceTier> = rows.iter().map(tier_from_row).collect::<Result<_>>()?;
+    let tiers: Vec<PriceTier> = rows.into_iter().map(|record| record.tier).collect();
     let mut priced = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         let unit_price = unit_price_for(&tiers, currency, line.tokens).ok_or_else(|| {
