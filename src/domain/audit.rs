@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::actor::{Actor, Origin};
 use super::error::{Error, Result};
 use crate::storage::Conn;
-use crate::storage::audit::{self as store, AuditRow};
+use crate::storage::audit as store;
 
 /// An entry of the audit trail as it was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,7 +46,7 @@ pub async fn record(
 ) -> Result<()> {
     store::insert(
         db,
-        AuditRow {
+        &AuditEntry {
             id: Uuid::new_v4(),
             at,
             actor_user_id: actor.map(|a| a.user_id),
@@ -57,11 +57,11 @@ pub async fn record(
             subject_id: event.subject_id,
             client_ip: origin.client_ip.clone(),
             request_id: origin.request_id.clone(),
-            detail: event.detail.to_string(),
+            detail: event.detail,
         },
     )
-    .await
-    .map_err(Error::internal)
+    .await?;
+    Ok(())
 }
 
 /// A page of the audit log: the operator sees everything, partner admins their own partner's entries.

@@ -1,8 +1,8 @@
 //! Queries over the audit log. Entries are inserted and read, never changed.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -34,8 +34,24 @@ impl TryFrom<AuditRow> for AuditEntry {
     }
 }
 
-pub async fn insert(db: &impl ConnectionTrait, row: AuditRow) -> Result<(), DbErr> {
-    audit_entry::ActiveModel::from(row).insert(db).await.map(|_| ())
+/// # Errors
+/// The database refused the entry.
+pub async fn insert(db: &impl ConnectionTrait, entry: &AuditEntry) -> Result<(), Error> {
+    let row = AuditRow {
+        id: entry.id,
+        at: entry.at,
+        actor_user_id: entry.actor_user_id,
+        actor_email: entry.actor_email.clone(),
+        partner_id: entry.partner_id,
+        action: entry.action.clone(),
+        subject_type: entry.subject_type.clone(),
+        subject_id: entry.subject_id.clone(),
+        client_ip: entry.client_ip.clone(),
+        request_id: entry.request_id.clone(),
+        detail: entry.detail.to_string(),
+    };
+    audit_entry::ActiveModel::from(row).insert(db).await?;
+    Ok(())
 }
 
 /// A page of entries, newest first, optionally for one partner only.
