@@ -1,12 +1,28 @@
 //! The audit trail: every write records who, on whose behalf, what, when and from where.
 
 use chrono::{DateTime, Utc};
-use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::actor::{Actor, Origin};
 use super::error::{Error, Result};
-use crate::storage::audit::{self as store, AuditRow};
+use crate::storage::Conn;
+use crate::storage::audit as store;
+
+/// An entry of the audit trail as it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_email: Option<String>,
+    pub partner_id: Option<Uuid>,
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: Option<String>,
+    pub client_ip: Option<String>,
+    pub request_id: Option<String>,
+    pub detail: serde_json::Value,
+}
 
 /// One thing that happened, before it is written.
 pub struct AuditEvent<'a> {
@@ -21,7 +37,7 @@ pub struct AuditEvent<'a> {
 /// # Errors
 /// The insert failed.
 pub async fn record(
-    db: &impl ConnectionTrait,
+    db: &impl Conn,
     at: DateTime<Utc>,
     actor: Option<&Actor>,
     actor_email: Option<&str>,
@@ -30,7 +46,7 @@ pub async fn record(
 ) -> Result<()> {
     store::insert(
         db,
-        AuditRow {
+        &AuditEntry {
             id: Uuid::new_v4(),
             at,
             actor_user_id: actor.map(|a| a.user_id),
@@ -41,27 +57,22 @@ pub async fn record(
             subject_id: event.subject_id,
             client_ip: origin.client_ip.clone(),
             request_id: origin.request_id.clone(),
-            detail: event.detail.to_string(),
+            detail: event.detail,
         },
     )
-    .await
-    .map_err(Error::internal)
+    .await?;
+    Ok(())
 }
 
 /// A page of the audit log: the operator sees everything, partner admins their own partner's entries.
 ///
 /// # Errors
 /// `Forbidden` for sales staff; database failures.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    page: u64,
-    per_page: u64,
-) -> Result<(Vec<AuditRow>, u64)> {
+pub async fn list(db: &impl Conn, actor: &Actor, page: u64, per_page: u64) -> Result<(Vec<AuditEntry>, u64)> {
     let partner = match actor.role {
         super::actor::Role::Admin => None,
         super::actor::Role::PartnerAdmin => Some(actor.partner()?),
         super::actor::Role::PartnerSales => return Err(Error::Forbidden),
     };
-    store::list(db, partner, (page.max(1) - 1) * per_page, per_page).await.map_err(Error::internal)
+    Ok(store::list(db, partner, (page.max(1) - 1) * per_page, per_page).await?)
 }

@@ -11,7 +11,26 @@ use super::audit::{self, AuditEvent};
 use super::contact::{AutodeskId, CompanyName, Email, PersonName, PhoneNumber};
 use super::error::{Error, FieldError, FieldErrors, Result};
 use super::region::{Country, Language};
-use crate::storage::customers::{self as store, CustomerRow};
+use crate::storage::customers as store;
+
+/// A customer as stored: every field already parsed (the time zone is a real zone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    pub company_name: String,
+    pub contact_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub postal_code: Option<String>,
+    pub address: Option<String>,
+    pub country: String,
+    pub language: String,
+    pub time_zone: chrono_tz::Tz,
+    pub purchaser_autodesk_id: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
 
 /// A customer as entered, still text.
 #[derive(Debug, Clone, Default)]
@@ -29,7 +48,7 @@ pub struct CustomerInput {
 }
 
 impl CustomerInput {
-    pub fn from_row(row: &CustomerRow) -> Self {
+    pub fn from_row(row: &Customer) -> Self {
         Self {
             company_name: row.company_name.clone(),
             contact_name: row.contact_name.clone(),
@@ -39,7 +58,7 @@ impl CustomerInput {
             address: row.address.clone().unwrap_or_default(),
             country: row.country.clone(),
             language: row.language.clone(),
-            time_zone: row.time_zone.clone(),
+            time_zone: row.time_zone.name().to_owned(),
             purchaser_autodesk_id: row.purchaser_autodesk_id.clone(),
         }
     }
@@ -54,7 +73,7 @@ impl CustomerInput {
         partner_id: Uuid,
         created_at: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> Result<CustomerRow> {
+    ) -> Result<Customer> {
         let mut errors = FieldErrors::new();
         let company = errors.check(CompanyName::parse("company_name", &self.company_name));
         let contact = errors.check(PersonName::parse("contact_name", &self.contact_name));
@@ -75,7 +94,7 @@ impl CustomerInput {
                     "帳票は日本語または英語で発行されます。",
                 )),
             }));
-        let time_zone = errors.check(parse_time_zone(&self.time_zone));
+        let time_zone = errors.check(parse_time_zone(&self.time_zone)).and_then(|tz| tz.parse().ok());
         let autodesk_id =
             errors.check(AutodeskId::parse("purchaser_autodesk_id", &self.purchaser_autodesk_id));
         errors.into_result()?;
@@ -91,7 +110,7 @@ impl CustomerInput {
         else {
             return Err(Error::internal(std::io::Error::other("parsed customer field missing")));
         };
-        Ok(CustomerRow {
+        Ok(Customer {
             id,
             partner_id,
             company_name: company.as_str().to_owned(),
@@ -141,13 +160,13 @@ pub async fn create_customer(
     actor: &Actor,
     origin: &Origin,
     input: &CustomerInput,
-) -> Result<CustomerRow> {
+) -> Result<Customer> {
     let partner = actor.partner()?;
     let now = portal.clock.now();
     let row = input.parse(Uuid::new_v4(), partner, now, now)?;
-    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
     let row = insert_audited(&tx, actor, origin, row).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     Ok(row)
 }
 
@@ -156,9 +175,9 @@ pub(crate) async fn insert_audited(
     tx: &crate::storage::WriteTx,
     actor: &Actor,
     origin: &Origin,
-    row: CustomerRow,
-) -> Result<CustomerRow> {
-    let row = store::insert(&**tx, row).await.map_err(Error::internal)?;
+    row: Customer,
+) -> Result<Customer> {
+    let row = store::insert(&**tx, row).await?;
     let event = AuditEvent {
         action: "customer.created",
         subject_type: "customer",
@@ -170,7 +189,7 @@ pub(crate) async fn insert_audited(
 }
 
 /// The input for a customer made from a quote request (one click in the inbox).
-pub fn input_from_request(request: &crate::storage::quote_requests::RequestRow) -> CustomerInput {
+pub fn input_from_request(request: &super::quote_requests::QuoteRequest) -> CustomerInput {
     CustomerInput {
         company_name: request.company.clone(),
         contact_name: request.contact_name.clone(),
@@ -183,7 +202,7 @@ pub fn input_from_request(request: &crate::storage::quote_requests::RequestRow) 
 }
 
 /// Parses a customer for insertion inside a larger transaction.
-pub(crate) fn new_row(portal: &Portal, partner: Uuid, input: &CustomerInput) -> Result<CustomerRow> {
+pub(crate) fn new_row(portal: &Portal, partner: Uuid, input: &CustomerInput) -> Result<Customer> {
     let now = portal.clock.now();
     input.parse(Uuid::new_v4(), partner, now, now)
 }
@@ -196,14 +215,14 @@ pub async fn update_customer(
     origin: &Origin,
     id: Uuid,
     edit: impl FnOnce(&mut CustomerInput),
-) -> Result<CustomerRow> {
+) -> Result<Customer> {
     let partner = actor.partner()?;
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    let existing = store::find(&*tx, partner, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
+    let tx = portal.db.write().await?;
+    let existing = store::find(&*tx, partner, id).await?.ok_or(Error::NotFound)?;
     let mut input = CustomerInput::from_row(&existing);
     edit(&mut input);
     let row = input.parse(id, partner, existing.created_at, portal.clock.now())?;
-    let row = store::update(&*tx, row).await.map_err(Error::internal)?;
+    let row = store::update(&*tx, row).await?;
     let event = AuditEvent {
         action: "customer.updated",
         subject_type: "customer",
@@ -211,15 +230,15 @@ pub async fn update_customer(
         detail: serde_json::json!({}),
     };
     audit::record(&*tx, row.updated_at, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     Ok(row)
 }
 
 /// # Errors
 /// `NotFound` for another partner's customer.
-pub async fn get_customer(portal: &Portal, actor: &Actor, id: Uuid) -> Result<CustomerRow> {
+pub async fn get_customer(portal: &Portal, actor: &Actor, id: Uuid) -> Result<Customer> {
     let partner = actor.partner()?;
-    store::find(portal.db.conn(), partner, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)
+    store::find(portal.db.conn(), partner, id).await?.ok_or(Error::NotFound)
 }
 
 /// # Errors
@@ -230,9 +249,7 @@ pub async fn list_customers(
     text: Option<&str>,
     page: u64,
     per_page: u64,
-) -> Result<(Vec<CustomerRow>, u64)> {
+) -> Result<(Vec<Customer>, u64)> {
     let partner = actor.partner()?;
-    store::list(portal.db.conn(), partner, text, (page.max(1) - 1) * per_page, per_page)
-        .await
-        .map_err(Error::internal)
+    Ok(store::list(portal.db.conn(), partner, text, (page.max(1) - 1) * per_page, per_page).await?)
 }

@@ -101,6 +101,14 @@ impl Error {
     }
 }
 
+/// A storage failure is internal: the caller cannot fix it. Its whole chain (with the row id of an
+/// unreadable value) is logged where the error is answered, never shown.
+impl From<crate::storage::Error> for Error {
+    fn from(source: crate::storage::Error) -> Self {
+        Self::Internal(Box::new(source))
+    }
+}
+
 /// Collects field errors while parsing a whole input, so the caller hears about every bad field at once.
 #[derive(Debug, Default)]
 pub struct FieldErrors(Vec<FieldError>);

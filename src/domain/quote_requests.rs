@@ -16,13 +16,16 @@ use super::error::{Error, FieldError, FieldErrors, Result};
 use super::partners::{PartnerDoc, SearchQuery, Tier};
 use super::quantity::TokenQuantity;
 use super::region::{Country, Language, Region};
+use crate::domain::customers::Customer;
 use crate::mail::{self, Message};
-use crate::storage::customers::CustomerRow;
-use crate::storage::quote_requests::{self as store, RequestRow, TargetRow};
+use crate::storage::quote_requests as store;
 
 mod confirmation;
 pub mod reason;
 pub mod receipt;
+mod record;
+
+pub use record::{QuoteRequest, RequestStatus, RequestTarget};
 
 use confirmation::confirmation;
 use reason::RoutingReason;
@@ -156,7 +159,7 @@ async fn route(portal: &Portal, request: &ValidRequest) -> Result<Vec<(PartnerDo
     }
     let mut ranked = Vec::with_capacity(candidates.len());
     for doc in candidates {
-        let open = store::open_count(portal.db.conn(), doc.id).await.map_err(Error::internal)?;
+        let open = store::count_in(portal.db.conn(), doc.id, &RequestStatus::OPEN).await?;
         ranked.push((doc, open));
     }
     ranked.sort_by(|(a, open_a), (b, open_b)| {
@@ -199,9 +202,8 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
         match input.partner.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(slug) => {
                 let index = portal.directory.snapshot();
-                let doc = index
-                    .get_by_slug(slug)
-                    .filter(|d| super::partners::search_index::is_flex_eligible(d, portal.today()));
+                let doc =
+                    index.get_by_slug(slug).filter(|d| super::partners::is_flex_eligible(d, portal.today()));
                 let doc = doc.ok_or(Error::NotFound)?.clone();
                 vec![(doc, RoutingReason::Chosen.code())]
             }
@@ -216,14 +218,14 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
         ));
     }
     let now = portal.clock.now();
-    let row = RequestRow {
+    let row = QuoteRequest {
         id: Uuid::new_v4(),
         reference: reference(),
         company: request.company,
         contact_name: request.contact_name,
         email: request.email,
         autodesk_id: request.autodesk_id,
-        tokens: i64::from(request.tokens.get()),
+        tokens: request.tokens,
         country: request.country,
         region: request.region,
         language: request.language,
@@ -231,25 +233,25 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
         client_ip: origin.client_ip.clone(),
         created_at: now,
     };
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    let row = store::insert_request(&*tx, row).await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
+    store::insert_request(&*tx, &row).await?;
     let mut routed = Vec::new();
     for (doc, reason) in &targets {
-        let target = TargetRow {
+        let target = RequestTarget {
             id: Uuid::new_v4(),
             quote_request_id: row.id,
             partner_id: doc.id,
             reason: reason.clone(),
-            status: "new".into(),
+            status: RequestStatus::New,
             customer_id: None,
             created_at: now,
             updated_at: now,
         };
-        store::insert_target(&*tx, target).await.map_err(Error::internal)?;
+        store::insert_target(&*tx, &target).await?;
         let name = if row.language == "ja" { doc.name_ja.clone() } else { doc.name_en.clone() };
         let reason = reason::reason_text(reason, "en");
         routed.push(Routed { slug: doc.slug.clone(), name, reason: reason.clone() });
-        if let Some(partner) = crate::storage::partners::find(&*tx, doc.id).await.map_err(Error::internal)?
+        if let Some(partner) = crate::storage::partners::find(&*tx, doc.id).await?
             && let Some(email) = partner.email
         {
             let message = Message {
@@ -265,10 +267,10 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
                 kind: "quote_request.routed",
                 related_id: Some(row.id.to_string()),
             };
-            mail::enqueue(&*tx, message, now).await.map_err(Error::internal)?;
+            mail::enqueue(&*tx, message, now).await?;
         }
     }
-    mail::enqueue(&*tx, confirmation(portal, &row, &routed), now).await.map_err(Error::internal)?;
+    mail::enqueue(&*tx, confirmation(portal, &row, &routed), now).await?;
     let event = AuditEvent {
         action: "quote_request.submitted",
         subject_type: "quote_request",
@@ -276,7 +278,7 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
         detail: serde_json::json!({ "reference": row.reference, "tokens": row.tokens, "routed_to": routed.iter().map(|r| &r.slug).collect::<Vec<_>>() }),
     };
     audit::record(&*tx, now, None, Some(&row.email), origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     Ok(Submitted { reference: row.reference, status: "received", routed_to: routed })
 }
 
@@ -290,16 +292,14 @@ pub async fn inbox(
     status: Option<&str>,
     page: u64,
     per_page: u64,
-) -> Result<(Vec<(TargetRow, RequestRow)>, u64)> {
+) -> Result<(Vec<(RequestTarget, QuoteRequest)>, u64)> {
     let partner = actor.partner()?;
     let status = status.map(parse_status).transpose()?;
-    store::inbox(portal.db.conn(), partner, status, (page.max(1) - 1) * per_page, per_page)
-        .await
-        .map_err(Error::internal)
+    Ok(store::inbox(portal.db.conn(), partner, status, (page.max(1) - 1) * per_page, per_page).await?)
 }
 
-fn parse_status(text: &str) -> Result<&'static str> {
-    ["new", "in_progress", "quoted", "declined"].into_iter().find(|s| *s == text.trim()).ok_or_else(|| {
+fn parse_status(text: &str) -> Result<RequestStatus> {
+    RequestStatus::parse(text.trim()).ok_or_else(|| {
         Error::field(
             "status",
             "invalid",
@@ -311,9 +311,9 @@ fn parse_status(text: &str) -> Result<&'static str> {
 
 /// # Errors
 /// `NotFound` for another partner's request.
-pub async fn get(portal: &Portal, actor: &Actor, id: Uuid) -> Result<(TargetRow, RequestRow)> {
+pub async fn get(portal: &Portal, actor: &Actor, id: Uuid) -> Result<(RequestTarget, QuoteRequest)> {
     let partner = actor.partner()?;
-    store::find_target(portal.db.conn(), partner, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)
+    store::find_target(portal.db.conn(), partner, id).await?.ok_or(Error::NotFound)
 }
 
 /// Moves an inbox item on (`in_progress`, `declined`; `quoted` is set when a quote is sent).
@@ -326,17 +326,17 @@ pub async fn set_status(
     origin: &Origin,
     id: Uuid,
     status: &str,
-) -> Result<(TargetRow, RequestRow)> {
+) -> Result<(RequestTarget, QuoteRequest)> {
     let partner = actor.partner()?;
     let status = parse_status(status)?;
     get(portal, actor, id).await?;
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    let from: &[&str] = match status {
-        "quoted" => &["new", "in_progress"],
-        _ => &["new", "in_progress", "declined"],
+    let tx = portal.db.write().await?;
+    let from: &[RequestStatus] = match status {
+        RequestStatus::Quoted => &RequestStatus::OPEN,
+        _ => &[RequestStatus::New, RequestStatus::InProgress, RequestStatus::Declined],
     };
-    if !store::set_status(&*tx, partner, id, from, status, now).await.map_err(Error::internal)? {
+    if !store::set_status(&*tx, partner, id, from, status, now).await? {
         return Err(Error::conflict("This request has already been quoted.", "この依頼は見積済みです。"));
     }
     let event = AuditEvent {
@@ -346,7 +346,7 @@ pub async fn set_status(
         detail: serde_json::json!({ "status": status }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     get(portal, actor, id).await
 }
 
@@ -354,18 +354,18 @@ pub async fn set_status(
 ///
 /// # Errors
 /// `NotFound`; `Validation` if the request's details do not make a valid customer.
-pub async fn customer_for(portal: &Portal, actor: &Actor, origin: &Origin, id: Uuid) -> Result<CustomerRow> {
+pub async fn customer_for(portal: &Portal, actor: &Actor, origin: &Origin, id: Uuid) -> Result<Customer> {
     let partner = actor.partner()?;
     let (target, request) = get(portal, actor, id).await?;
     if let Some(customer) = target.customer_id {
         return customers::get_customer(portal, actor, customer).await;
     }
     let row = customers::new_row(portal, partner, &input_from_request(&request))?;
-    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
     let row = customers::insert_audited(&tx, actor, origin, row).await?;
     // Linking is conditional: when two clicks race, the second finds the first one's customer
     // linked, drops its own (its transaction is never committed) and answers with that one.
-    if !store::link_customer(&*tx, target.id, row.id, portal.clock.now()).await.map_err(Error::internal)? {
+    if !store::link_customer(&*tx, target.id, row.id, portal.clock.now()).await? {
         drop(tx);
         let (target, _) = get(portal, actor, id).await?;
         let linked = target.customer_id.ok_or_else(|| {
@@ -373,9 +373,9 @@ pub async fn customer_for(portal: &Portal, actor: &Actor, origin: &Origin, id: U
         })?;
         return customers::get_customer(portal, actor, linked).await;
     }
-    store::set_status(&*tx, partner, target.id, &["new"], "in_progress", portal.clock.now())
-        .await
-        .map_err(Error::internal)?;
-    tx.commit().await.map_err(Error::internal)?;
+    let now = portal.clock.now();
+    store::set_status(&*tx, partner, target.id, &[RequestStatus::New], RequestStatus::InProgress, now)
+        .await?;
+    tx.commit().await?;
     Ok(row)
 }

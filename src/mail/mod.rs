@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 use uuid::Uuid;
 
+use crate::storage::Db;
 use crate::storage::outbox::{self, OutboxRow};
 
 pub use transport::{MailConfigError, Mailer, SendError, Transport};
@@ -63,6 +64,59 @@ impl DeliveryStatus {
             DeliveryStatus::Failed => "failed",
         }
     }
+}
+
+/// A queued message as the operator's outbox page shows it.
+#[derive(Debug, Clone)]
+pub struct OutboxEntry {
+    pub id: Uuid,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub kind: String,
+    pub related_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub attempts: i32,
+    pub status: DeliveryStatus,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+}
+
+impl OutboxEntry {
+    fn of(row: OutboxRow) -> Self {
+        Self {
+            status: DeliveryStatus::of(&row),
+            id: row.id,
+            to: row.to_address,
+            subject: row.subject,
+            body: row.body_text,
+            kind: row.kind,
+            related_id: row.related_id,
+            created_at: row.created_at,
+            attempts: row.attempts,
+            sent_at: row.sent_at,
+            next_attempt_at: row.next_attempt_at,
+            last_error: row.last_error,
+        }
+    }
+}
+
+/// A page of the outbox, newest first, and how many messages there are in all.
+///
+/// # Errors
+/// Database failures.
+pub async fn outbox_page(db: &Db, offset: u64, limit: u64) -> Result<(Vec<OutboxEntry>, u64), DbErr> {
+    let (rows, total) = outbox::list(db.conn(), offset, limit).await?;
+    Ok((rows.into_iter().map(OutboxEntry::of).collect(), total))
+}
+
+/// One message of the outbox.
+///
+/// # Errors
+/// Database failures.
+pub async fn outbox_entry(db: &Db, id: Uuid) -> Result<Option<OutboxEntry>, DbErr> {
+    Ok(outbox::find(db.conn(), id).await?.map(OutboxEntry::of))
 }
 
 /// A plain-text message to send.

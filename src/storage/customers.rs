@@ -2,22 +2,76 @@
 
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
+use super::Error;
 use super::entities::customer::{self, Entity as Customers};
 
-pub use customer::Model as CustomerRow;
+use crate::domain::customers::Customer;
 
-pub async fn insert(db: &impl ConnectionTrait, row: CustomerRow) -> Result<CustomerRow, DbErr> {
-    customer::ActiveModel::from(row).insert(db).await
+impl TryFrom<customer::Model> for Customer {
+    type Error = Error;
+
+    fn try_from(row: customer::Model) -> Result<Self, Error> {
+        let time_zone = row
+            .time_zone
+            .parse()
+            .map_err(|_| Error::unreadable("customers", row.id, "time_zone", &row.time_zone))?;
+        Ok(Customer {
+            id: row.id,
+            partner_id: row.partner_id,
+            company_name: row.company_name,
+            contact_name: row.contact_name,
+            email: row.email,
+            phone: row.phone,
+            postal_code: row.postal_code,
+            address: row.address,
+            country: row.country,
+            language: row.language,
+            time_zone,
+            purchaser_autodesk_id: row.purchaser_autodesk_id,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+impl From<Customer> for customer::Model {
+    fn from(c: Customer) -> Self {
+        Self {
+            id: c.id,
+            partner_id: c.partner_id,
+            company_name: c.company_name,
+            contact_name: c.contact_name,
+            email: c.email,
+            phone: c.phone,
+            postal_code: c.postal_code,
+            address: c.address,
+            country: c.country,
+            language: c.language,
+            time_zone: c.time_zone.name().to_owned(),
+            purchaser_autodesk_id: c.purchaser_autodesk_id,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// # Errors
+/// The database refused the row; `Unreadable` if it reads back wrong.
+pub async fn insert(db: &impl ConnectionTrait, customer: Customer) -> Result<Customer, Error> {
+    customer::ActiveModel::from(customer::Model::from(customer)).insert(db).await?.try_into()
 }
 
 /// Replaces every column but the key, the owner and the creation time.
-pub async fn update(db: &impl ConnectionTrait, row: CustomerRow) -> Result<CustomerRow, DbErr> {
-    let mut active: customer::ActiveModel = row.into();
+///
+/// # Errors
+/// The database refused the change.
+pub async fn update(db: &impl ConnectionTrait, customer: Customer) -> Result<Customer, Error> {
+    let mut active: customer::ActiveModel = customer::Model::from(customer).into();
     for column in [
         customer::Column::CompanyName,
         customer::Column::ContactName,
@@ -33,12 +87,16 @@ pub async fn update(db: &impl ConnectionTrait, row: CustomerRow) -> Result<Custo
     ] {
         active.reset(column);
     }
-    active.update(db).await
+    active.update(db).await?.try_into()
 }
 
 /// The customer `id` if it belongs to `partner`.
-pub async fn find(db: &impl ConnectionTrait, partner: Uuid, id: Uuid) -> Result<Option<CustomerRow>, DbErr> {
-    Customers::find_by_id(id).filter(customer::Column::PartnerId.eq(partner)).one(db).await
+///
+/// # Errors
+/// Database failures; `Unreadable` for a row holding a value no record accepts.
+pub async fn find(db: &impl ConnectionTrait, partner: Uuid, id: Uuid) -> Result<Option<Customer>, Error> {
+    let row = Customers::find_by_id(id).filter(customer::Column::PartnerId.eq(partner)).one(db).await?;
+    row.map(Customer::try_from).transpose()
 }
 
 pub async fn list(
@@ -47,7 +105,7 @@ pub async fn list(
     text: Option<&str>,
     offset: u64,
     limit: u64,
-) -> Result<(Vec<CustomerRow>, u64), DbErr> {
+) -> Result<(Vec<Customer>, u64), Error> {
     let mut query = Customers::find().filter(customer::Column::PartnerId.eq(partner));
     if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
         let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
@@ -64,5 +122,5 @@ pub async fn list(
     }
     let total = query.clone().count(db).await?;
     let rows = query.order_by_asc(customer::Column::CompanyName).offset(offset).limit(limit).all(db).await?;
-    Ok((rows, total))
+    Ok((rows.into_iter().map(Customer::try_from).collect::<Result<_, _>>()?, total))
 }

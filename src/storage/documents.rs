@@ -6,10 +6,47 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::Error;
 use super::entities::document::{self, Entity as Documents};
 use super::entities::document_counter::{self, Entity as Counters};
 
-pub use document::Model as DocumentRow;
+use crate::domain::documents::{DocumentKind, IssuedDocument};
+
+impl TryFrom<document::Model> for IssuedDocument {
+    type Error = Error;
+
+    fn try_from(row: document::Model) -> Result<Self, Error> {
+        let kind = DocumentKind::parse(&row.kind)
+            .ok_or_else(|| Error::unreadable("documents", row.id, "kind", &row.kind))?;
+        Ok(IssuedDocument {
+            id: row.id,
+            partner_id: row.partner_id,
+            kind,
+            subject_id: row.subject_id,
+            number: row.number,
+            verify_code: row.verify_code,
+            sha256: row.sha256,
+            content: row.content,
+            issued_at: row.issued_at,
+        })
+    }
+}
+
+impl From<IssuedDocument> for document::Model {
+    fn from(d: IssuedDocument) -> Self {
+        Self {
+            id: d.id,
+            partner_id: d.partner_id,
+            kind: d.kind.as_str().to_owned(),
+            subject_id: d.subject_id,
+            number: d.number,
+            verify_code: d.verify_code,
+            sha256: d.sha256,
+            content: d.content,
+            issued_at: d.issued_at,
+        }
+    }
+}
 
 /// The next number of `kind` for `partner` in `year`, inside the caller's transaction: the counter
 /// row is created if missing (ignoring a concurrent creator) and then incremented, which locks it
@@ -19,7 +56,7 @@ pub async fn next_number(
     partner: Uuid,
     kind: &str,
     year: i32,
-) -> Result<i64, DbErr> {
+) -> Result<i64, Error> {
     let seed = document_counter::ActiveModel {
         partner_id: Set(partner),
         kind: Set(kind.to_owned()),
@@ -45,27 +82,34 @@ pub async fn next_number(
         .exec(db)
         .await?;
     let row = Counters::find_by_id((partner, kind.to_owned(), year)).one(db).await?;
-    row.map(|r| r.last_number).ok_or_else(|| DbErr::RecordNotFound("document counter".into()))
+    row.map(|r| r.last_number).ok_or_else(|| DbErr::RecordNotFound("document counter".into()).into())
 }
 
-pub async fn insert(db: &impl ConnectionTrait, row: DocumentRow) -> Result<DocumentRow, DbErr> {
-    document::ActiveModel::from(row).insert(db).await
+/// # Errors
+/// The database refused the row.
+pub async fn insert(db: &impl ConnectionTrait, document: IssuedDocument) -> Result<(), Error> {
+    document::ActiveModel::from(document::Model::from(document)).insert(db).await?;
+    Ok(())
 }
 
-pub async fn find_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<DocumentRow>, DbErr> {
-    Documents::find().filter(document::Column::VerifyCode.eq(code)).one(db).await
+/// # Errors
+/// Database failures; `Unreadable` for a row no record accepts.
+pub async fn find_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<IssuedDocument>, Error> {
+    let row = Documents::find().filter(document::Column::VerifyCode.eq(code)).one(db).await?;
+    row.map(IssuedDocument::try_from).transpose()
 }
 
 /// The latest document of `kind` issued for `subject`.
 pub async fn latest_for(
     db: &impl ConnectionTrait,
     subject: Uuid,
-    kind: &str,
-) -> Result<Option<DocumentRow>, DbErr> {
-    Documents::find()
+    kind: DocumentKind,
+) -> Result<Option<IssuedDocument>, Error> {
+    let row = Documents::find()
         .filter(document::Column::SubjectId.eq(subject))
-        .filter(document::Column::Kind.eq(kind))
+        .filter(document::Column::Kind.eq(kind.as_str()))
         .order_by_desc(document::Column::IssuedAt)
         .one(db)
-        .await
+        .await?;
+    row.map(IssuedDocument::try_from).transpose()
 }

@@ -24,7 +24,74 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-pub use sea_orm::DbErr as Error;
+/// What storage can fail with: the database itself, or a stored value the portal cannot read.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    /// A row holds a value no record type accepts (an unknown status, currency or time zone):
+    /// never read as a default, always reported with the row that holds it.
+    #[error("{table} row {id}: cannot read {column} {value:?}")]
+    Unreadable { table: &'static str, id: uuid::Uuid, column: &'static str, value: String },
+    /// A record holds a value its column cannot keep exactly (the parsers refuse such input first).
+    #[error("{table} row {id}: {column} cannot hold {value:?}")]
+    Unstorable { table: &'static str, id: uuid::Uuid, column: &'static str, value: String },
+}
+
+/// The storage functions that still answer the driver's error convert straight into the domain's
+/// `Internal`, so the domain writes `?` instead of mapping every call.
+impl From<DbErr> for crate::domain::error::Error {
+    fn from(source: DbErr) -> Self {
+        Error::Database(source).into()
+    }
+}
+
+/// A connection or an open transaction, for callers that pass one along to storage functions
+/// without knowing the driver behind it.
+pub trait Conn: ConnectionTrait {}
+
+impl<T: ConnectionTrait> Conn for T {}
+
+/// Tells whether a failed write broke a unique constraint, and which (the driver's detail text,
+/// which names the constraint or column).
+pub trait UniqueViolation {
+    fn unique_violation(&self) -> Option<String>;
+}
+
+impl UniqueViolation for DbErr {
+    fn unique_violation(&self) -> Option<String> {
+        match self.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) => Some(detail),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a failed write named a row that does not exist (a foreign key), e.g. a user for a
+/// partner that is not there.
+pub fn broke_foreign_key(e: &DbErr) -> bool {
+    matches!(e.sql_err(), Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)))
+}
+
+impl UniqueViolation for Error {
+    fn unique_violation(&self) -> Option<String> {
+        match self {
+            Error::Database(e) => e.unique_violation(),
+            Error::Unreadable { .. } | Error::Unstorable { .. } => None,
+        }
+    }
+}
+
+impl Error {
+    pub(crate) fn unstorable(table: &'static str, id: uuid::Uuid, column: &'static str, value: &str) -> Self {
+        Self::Unstorable { table, id, column, value: value.to_owned() }
+    }
+
+    pub(crate) fn unreadable(table: &'static str, id: uuid::Uuid, column: &'static str, value: &str) -> Self {
+        let value: String = value.chars().take(64).collect();
+        Self::Unreadable { table, id, column, value }
+    }
+}
 
 /// The database handle shared by every request.
 ///
@@ -53,8 +120,8 @@ impl std::ops::Deref for WriteTx {
 impl WriteTx {
     /// # Errors
     /// The database refused the commit.
-    pub async fn commit(self) -> Result<(), DbErr> {
-        self.tx.commit().await
+    pub async fn commit(self) -> Result<(), Error> {
+        Ok(self.tx.commit().await?)
     }
 }
 
@@ -63,7 +130,7 @@ impl Db {
     ///
     /// # Errors
     /// The database cannot be reached or opened.
-    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, DbErr> {
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, Error> {
         let mut options = ConnectOptions::new(url.to_owned());
         options
             .max_connections(max_connections.max(1))
@@ -99,7 +166,7 @@ impl Db {
     ///
     /// # Errors
     /// The transaction could not begin.
-    pub async fn write(&self) -> Result<WriteTx, DbErr> {
+    pub async fn write(&self) -> Result<WriteTx, Error> {
         let guard = match &self.writer {
             Some(lock) => Some(lock.clone().lock_owned().await),
             None => None,
@@ -130,15 +197,16 @@ impl Db {
     ///
     /// # Errors
     /// A migration failed.
-    pub async fn migrate(&self) -> Result<(), DbErr> {
-        migrations::Migrator::up(&self.conn, None).await
+    pub async fn migrate(&self) -> Result<(), Error> {
+        Ok(migrations::Migrator::up(&self.conn, None).await?)
     }
 
     /// A round trip to the database, for readiness checks.
     ///
     /// # Errors
     /// The database did not answer.
-    pub async fn ping(&self) -> Result<(), DbErr> {
-        self.conn.execute_unprepared("SELECT 1").await.map(|_| ())
+    pub async fn ping(&self) -> Result<(), Error> {
+        self.conn.execute_unprepared("SELECT 1").await?;
+        Ok(())
     }
 }

@@ -7,29 +7,109 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::Error;
 use super::entities::directory_version::{self, Entity as DirectoryVersion};
 use super::entities::partner::{self, Entity as Partners};
+use crate::domain::partners::{Partner, Tier, codes};
+use crate::domain::pricing::DiscountPercent;
 
-pub use partner::Model as PartnerRow;
+impl TryFrom<partner::Model> for Partner {
+    type Error = Error;
 
-pub async fn insert(db: &impl ConnectionTrait, row: PartnerRow) -> Result<PartnerRow, DbErr> {
-    partner::ActiveModel::from(row).insert(db).await
+    fn try_from(row: partner::Model) -> Result<Self, Error> {
+        let tier: Tier =
+            row.tier.parse().map_err(|_| Error::unreadable("partners", row.id, "tier", &row.tier))?;
+        let max_discount = u32::try_from(row.max_discount_hundredths)
+            .ok()
+            .and_then(DiscountPercent::from_hundredths)
+            .ok_or_else(|| {
+                Error::unreadable(
+                    "partners",
+                    row.id,
+                    "max_discount_hundredths",
+                    &row.max_discount_hundredths.to_string(),
+                )
+            })?;
+        Ok(Partner {
+            id: row.id,
+            slug: row.slug,
+            csn: row.csn,
+            name_ja: row.name_ja,
+            name_en: row.name_en,
+            description_ja: row.description_ja,
+            description_en: row.description_en,
+            tier,
+            country: row.country,
+            regions: codes(&row.regions),
+            languages: codes(&row.languages),
+            services: codes(&row.services),
+            website: row.website,
+            email: row.email,
+            phone: row.phone,
+            invoice_registration_number: row.invoice_registration_number,
+            max_discount,
+            flex_signed_on: row.flex_signed_on,
+            flex_expires_on: row.flex_expires_on,
+            published: row.published,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+impl From<Partner> for partner::Model {
+    fn from(p: Partner) -> Self {
+        Self {
+            id: p.id,
+            slug: p.slug,
+            csn: p.csn,
+            name_ja: p.name_ja,
+            name_en: p.name_en,
+            description_ja: p.description_ja,
+            description_en: p.description_en,
+            tier: p.tier.as_str().to_owned(),
+            country: p.country,
+            regions: p.regions.join(","),
+            languages: p.languages.join(","),
+            services: p.services.join(","),
+            website: p.website,
+            email: p.email,
+            phone: p.phone,
+            invoice_registration_number: p.invoice_registration_number,
+            max_discount_hundredths: i32::try_from(p.max_discount.to_hundredths()).unwrap_or(i32::MAX),
+            flex_signed_on: p.flex_signed_on,
+            flex_expires_on: p.flex_expires_on,
+            published: p.published,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+fn partners(rows: Vec<partner::Model>) -> Result<Vec<Partner>, Error> {
+    rows.into_iter().map(Partner::try_from).collect()
+}
+
+/// # Errors
+/// The database refused the row (e.g. a taken slug or CSN: see `UniqueViolation`).
+pub async fn insert(db: &impl ConnectionTrait, partner: Partner) -> Result<Partner, Error> {
+    partner::ActiveModel::from(partner::Model::from(partner)).insert(db).await?.try_into()
 }
 
 /// Inserts many partners in one statement, skipping any whose id, slug or CSN is already taken;
 /// returns how many landed. Keep batches under 1,000 rows: SQLite binds at most 32,766 values.
-pub async fn insert_many_new(db: &impl ConnectionTrait, rows: Vec<PartnerRow>) -> Result<u64, DbErr> {
-    let models = rows.into_iter().map(partner::ActiveModel::from);
+pub async fn insert_many_new(db: &impl ConnectionTrait, partners: Vec<Partner>) -> Result<u64, Error> {
+    let models = partners.into_iter().map(|p| partner::ActiveModel::from(partner::Model::from(p)));
     // No conflict target: both SQLite and PostgreSQL then skip a row that breaks any unique constraint.
-    Partners::insert_many(models)
+    Ok(Partners::insert_many(models)
         .on_conflict(OnConflict::new().do_nothing().to_owned())
         .exec_without_returning(db)
-        .await
+        .await?)
 }
 
 /// Replaces every column of an existing partner.
-pub async fn update(db: &impl ConnectionTrait, row: PartnerRow) -> Result<PartnerRow, DbErr> {
-    let mut active: partner::ActiveModel = row.into();
+pub async fn update(db: &impl ConnectionTrait, partner: Partner) -> Result<Partner, Error> {
+    let mut active: partner::ActiveModel = partner::Model::from(partner).into();
     // `From<Model>` marks every column unchanged; mark them all for writing except the key and creation time.
     for column in [
         partner::Column::Slug,
@@ -55,19 +135,19 @@ pub async fn update(db: &impl ConnectionTrait, row: PartnerRow) -> Result<Partne
     ] {
         active.reset(column);
     }
-    active.update(db).await
+    active.update(db).await?.try_into()
 }
 
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<PartnerRow>, DbErr> {
-    Partners::find_by_id(id).one(db).await
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Partner>, Error> {
+    Partners::find_by_id(id).one(db).await?.map(Partner::try_from).transpose()
 }
 
-pub async fn find_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<PartnerRow>, DbErr> {
-    Partners::find().filter(partner::Column::Slug.eq(slug)).one(db).await
+pub async fn find_by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<Partner>, Error> {
+    Partners::find().filter(partner::Column::Slug.eq(slug)).one(db).await?.map(Partner::try_from).transpose()
 }
 
-pub async fn find_by_csn(db: &impl ConnectionTrait, csn: &str) -> Result<Option<PartnerRow>, DbErr> {
-    Partners::find().filter(partner::Column::Csn.eq(csn)).one(db).await
+pub async fn find_by_csn(db: &impl ConnectionTrait, csn: &str) -> Result<Option<Partner>, Error> {
+    Partners::find().filter(partner::Column::Csn.eq(csn)).one(db).await?.map(Partner::try_from).transpose()
 }
 
 /// The partners holding any of `csns` or any of `slugs`.
@@ -75,11 +155,11 @@ pub async fn find_by_csns_or_slugs(
     db: &impl ConnectionTrait,
     csns: &[String],
     slugs: &[String],
-) -> Result<Vec<PartnerRow>, DbErr> {
+) -> Result<Vec<Partner>, Error> {
     let held = Condition::any()
         .add(partner::Column::Csn.is_in(csns.iter().map(String::as_str)))
         .add(partner::Column::Slug.is_in(slugs.iter().map(String::as_str)));
-    Partners::find().filter(held).all(db).await
+    partners(Partners::find().filter(held).all(db).await?)
 }
 
 /// Every published partner: the source of the search read model.
@@ -97,12 +177,12 @@ pub async fn published_after(
     db: &impl ConnectionTrait,
     after: Option<Uuid>,
     limit: u64,
-) -> Result<Vec<PartnerRow>, DbErr> {
+) -> Result<Vec<Partner>, Error> {
     let mut query = Partners::find().filter(partner::Column::Published.eq(true));
     if let Some(after) = after {
         query = query.filter(partner::Column::Id.gt(after));
     }
-    query.order_by_asc(partner::Column::Id).limit(limit).all(db).await
+    partners(query.order_by_asc(partner::Column::Id).limit(limit).all(db).await?)
 }
 
 /// Escapes LIKE wildcards so user text matches literally.
@@ -117,7 +197,7 @@ pub async fn list(
     text: Option<&str>,
     offset: u64,
     limit: u64,
-) -> Result<(Vec<PartnerRow>, u64), DbErr> {
+) -> Result<(Vec<Partner>, u64), Error> {
     let mut query = Partners::find();
     if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
         let pattern = like_pattern(text);
@@ -135,7 +215,7 @@ pub async fn list(
     }
     let total = query.clone().count(db).await?;
     let rows = query.order_by_asc(partner::Column::NameEn).offset(offset).limit(limit).all(db).await?;
-    Ok((rows, total))
+    Ok((partners(rows)?, total))
 }
 
 /// Moves the directory version on, in the caller's transaction.

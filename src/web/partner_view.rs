@@ -6,10 +6,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
 use super::i18n::Lang;
-use crate::domain::partners::{PartnerDoc, PartnerInput, row_is_flex_eligible};
-use crate::domain::pricing::DiscountPercent;
+use crate::domain::partners::Partner;
+use crate::domain::partners::{PartnerDoc, PartnerInput, is_flex_eligible};
 use crate::domain::region::{Country, Language, Region, Service};
-use crate::storage::partners::PartnerRow;
 
 #[derive(Debug, Serialize)]
 pub struct Labeled {
@@ -66,7 +65,7 @@ impl<'a> PublicPartner<'a> {
             name_ja: &doc.name_ja,
             name_en: &doc.name_en,
             tier: doc.tier.as_str(),
-            flex_eligible: crate::domain::partners::search_index::is_flex_eligible(doc, today),
+            flex_eligible: is_flex_eligible(doc, today),
             country: &doc.country,
             regions: &doc.regions,
             languages: &doc.languages,
@@ -111,11 +110,7 @@ pub struct PartnerRecord {
 }
 
 impl PartnerRecord {
-    pub fn of(row: &PartnerRow, today: NaiveDate) -> Self {
-        let input = PartnerInput::from_row(row);
-        let discount =
-            DiscountPercent::from_hundredths(u32::try_from(row.max_discount_hundredths).unwrap_or(0))
-                .unwrap_or(DiscountPercent::ZERO);
+    pub fn of(row: &Partner, today: NaiveDate) -> Self {
         Self {
             id: row.id,
             slug: row.slug.clone(),
@@ -123,24 +118,24 @@ impl PartnerRecord {
             name_en: row.name_en.clone(),
             description_ja: row.description_ja.clone(),
             description_en: row.description_en.clone(),
-            tier: row.tier.clone(),
+            tier: row.tier.as_str().to_owned(),
             csn: row.csn.clone(),
             country: row.country.clone(),
-            regions: input.regions,
-            languages: input.languages,
-            services: input.services,
+            regions: row.regions.clone(),
+            languages: row.languages.clone(),
+            services: row.services.clone(),
             website: row.website.clone(),
             email: row.email.clone(),
             phone: row.phone.clone(),
             invoice_registration_number: row.invoice_registration_number.clone(),
-            max_discount_percent: discount.get().to_string(),
+            max_discount_percent: row.max_discount.get().to_string(),
             flex_agreement: match (row.flex_signed_on, row.flex_expires_on) {
                 (Some(s), Some(e)) => {
                     Some(FlexAgreement { signed_on: s.to_string(), expires_on: e.to_string() })
                 }
                 _ => None,
             },
-            flex_eligible: row_is_flex_eligible(row, today),
+            flex_eligible: is_flex_eligible(row, today),
             published: row.published,
             created_at: row.created_at,
             updated_at: row.updated_at,

@@ -38,7 +38,7 @@ async fn a_row_that_loses_a_race_for_its_csn_is_rejected_and_the_rest_of_its_bat
         (0..10).map(|i| row(&format!("race-{i}"), &format!("30000000{i:02}"), &[])).collect();
     let file = csv_file(&COLUMNS, &rows);
     let template = partner("template").create(&portal).await;
-    let racer = store::PartnerRow {
+    let racer = flexportal::domain::partners::Partner {
         id: uuid::Uuid::new_v4(),
         slug: "racer".into(),
         csn: "3000000005".into(),

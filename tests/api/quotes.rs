@@ -541,7 +541,7 @@ async fn the_honeypot_field_makes_a_request_vanish_quietly() {
 }
 
 /// A portal shared by concurrent tasks, with a partner's sales actor and one of its customers.
-async fn concurrent_fixture() -> (
+pub async fn concurrent_fixture() -> (
     Arc<flexportal::domain::Portal>,
     crate::common::TestDb,
     flexportal::domain::actor::Actor,

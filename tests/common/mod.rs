@@ -187,7 +187,7 @@ impl PartnerBuilder {
         self.0.published = false;
         self
     }
-    pub async fn create(self, portal: &Portal) -> flexportal::storage::partners::PartnerRow {
+    pub async fn create(self, portal: &Portal) -> flexportal::domain::partners::Partner {
         flexportal::domain::partners::create_partner(portal, &operator(), &Origin::default(), &self.0)
             .await
             .unwrap()

@@ -1,6 +1,5 @@
 //! Creating users and changing passwords.
 
-use sea_orm::SqlErr;
 use uuid::Uuid;
 
 use super::password::{HashPurpose, NewPassword};
@@ -113,7 +112,7 @@ pub async fn create_user(
     let tx = portal.db.write().await.map_err(Error::internal)?;
     let row = match storage::users::insert(&*tx, row).await {
         Ok(row) => row,
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+        Err(e) if storage::UniqueViolation::unique_violation(&e).is_some() => {
             return Err(Error::field(
                 "email",
                 "taken",
@@ -122,7 +121,7 @@ pub async fn create_user(
             ));
         }
         // The partner named does not exist (or went away meanwhile): a field error, not a 500.
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) => {
+        Err(e) if storage::broke_foreign_key(&e) => {
             return Err(Error::field(
                 "partner_id",
                 "unknown",

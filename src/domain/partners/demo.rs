@@ -13,6 +13,7 @@ mod words;
 
 use uuid::Uuid;
 
+use super::Partner;
 use super::manage::{row_from, save};
 use super::profile::PartnerInput;
 use crate::domain::Portal;
@@ -21,7 +22,7 @@ use crate::domain::audit::{self, AuditEvent};
 use crate::domain::error::{Error, Result};
 use crate::domain::region::{Country, Prefecture, Service};
 use crate::domain::registration_number::check_digit;
-use crate::storage::partners::{self as store, PartnerRow};
+use crate::storage::partners as store;
 use split_mix::{SplitMix64, mix};
 use words::{CITIES, CITY_WEIGHTS, PREFECTURE_WEIGHTS, Place, STEMS, SUFFIXES};
 
@@ -65,18 +66,18 @@ pub async fn seed_directory(
                 Ok(row_from(Uuid::new_v4(), valid, now, now))
             })
             .collect::<Result<Vec<_>>>()?;
-        let tx = portal.db.write().await.map_err(Error::internal)?;
-        let landed = store::insert_many_new(&*tx, rows).await.map_err(Error::internal)?;
+        let tx = portal.db.write().await?;
+        let landed = store::insert_many_new(&*tx, rows).await?;
         // An unchanged directory keeps its version, so no instance rebuilds its index for nothing.
         if landed > 0 {
-            store::bump_version(&*tx).await.map_err(Error::internal)?;
+            store::bump_version(&*tx).await?;
         }
         written += landed;
-        tx.commit().await.map_err(Error::internal)?;
+        tx.commit().await?;
         done = end;
         progress(done);
     }
-    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
     let event = AuditEvent {
         action: "partners.demo_generated",
         subject_type: "partner",
@@ -84,7 +85,7 @@ pub async fn seed_directory(
         detail: serde_json::json!({ "requested": count, "written": written, "seed": seed }),
     };
     audit::record(&*tx, now, None, None, &Origin::default(), event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     if written > 0 {
         portal.directory.refresh(&portal.db).await?;
     }
@@ -128,15 +129,15 @@ pub fn showcase_partner() -> PartnerInput {
 ///
 /// # Errors
 /// Database failures.
-pub async fn seed_showcase(portal: &Portal) -> Result<PartnerRow> {
-    if let Some(row) = store::find_by_slug(portal.db.conn(), SHOWCASE_SLUG).await.map_err(Error::internal)? {
+pub async fn seed_showcase(portal: &Portal) -> Result<Partner> {
+    if let Some(row) = store::find_by_slug(portal.db.conn(), SHOWCASE_SLUG).await? {
         return Ok(row);
     }
     let valid = showcase_partner().parse()?;
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
     let saved = save(&tx, None, &Origin::default(), row_from(Uuid::new_v4(), valid, now, now), true).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     portal.directory.refresh(&portal.db).await?;
     Ok(saved)
 }

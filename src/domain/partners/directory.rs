@@ -89,13 +89,13 @@ impl Directory {
     /// Database failures (the old index stays in use).
     pub async fn refresh(&self, db: &Db) -> Result<()> {
         let _one_at_a_time = self.reloading.lock().await;
-        let version = storage::partners::version(db.conn()).await.map_err(Error::internal)?;
+        let version = storage::partners::version(db.conn()).await?;
         if version == self.version.load(Ordering::Acquire) {
             return Ok(());
         }
         let stamp = match &self.saved {
             Some(saved) => {
-                let state = storage::partners::stamp(db.conn()).await.map_err(Error::internal)?;
+                let state = storage::partners::stamp(db.conn()).await?;
                 Some(format!("{}:{version}:{state}", saved.database))
             }
             None => None,
@@ -165,9 +165,7 @@ async fn load_and_build(db: &Db) -> Result<SearchIndex> {
     let mut docs = Vec::new();
     let mut after = None;
     loop {
-        let rows = storage::partners::published_after(db.conn(), after, LOAD_BATCH)
-            .await
-            .map_err(Error::internal)?;
+        let rows = storage::partners::published_after(db.conn(), after, LOAD_BATCH).await?;
         after = rows.last().map(|r| r.id);
         docs.extend(rows.iter().map(doc_of));
         if (rows.len() as u64) < LOAD_BATCH {

@@ -74,7 +74,7 @@ pub async fn import_csv(
     }
     rejected.sort_by_key(|r| r.line);
     report.rejected = rejected;
-    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
     let event = AuditEvent {
         action: "partners.imported",
         subject_type: "partner",
@@ -84,7 +84,7 @@ pub async fn import_csv(
         }),
     };
     audit::record(&*tx, now, actor, None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     portal.directory.refresh(&portal.db).await?;
     Ok(report)
 }
@@ -163,16 +163,16 @@ async fn try_batch(
     batch: &[GoodRow],
     failed: &HashSet<usize>,
 ) -> Result<Attempt> {
-    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
     // Writing first takes SQLite's write lock now, so a writer in another process makes this
     // batch wait instead of failing it when the reads below would have to be upgraded.
-    store::bump_version(&*tx).await.map_err(Error::internal)?;
+    store::bump_version(&*tx).await?;
     let rows: Vec<(usize, &GoodRow)> =
         batch.iter().enumerate().filter(|(i, _)| !failed.contains(i)).collect();
     let csns: Vec<String> = rows.iter().map(|(_, r)| r.valid.csn.clone()).collect();
     let slugs: Vec<String> = rows.iter().map(|(_, r)| r.valid.slug.clone()).collect();
-    let known = store::find_by_csns_or_slugs(&*tx, &csns, &slugs).await.map_err(Error::internal)?;
-    let mut by_csn: HashMap<String, store::PartnerRow> = HashMap::new();
+    let known = store::find_by_csns_or_slugs(&*tx, &csns, &slugs).await?;
+    let mut by_csn: HashMap<String, super::Partner> = HashMap::new();
     let mut slug_owner: HashMap<String, String> = HashMap::new();
     for row in known {
         slug_owner.insert(row.slug.clone(), row.csn.clone());
@@ -213,6 +213,6 @@ async fn try_batch(
             Err(e) => return Err(e),
         }
     }
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     Ok(Attempt::Committed { created, updated, slug_taken })
 }

@@ -1,16 +1,17 @@
 //! Managing partners: the operator creates and edits any partner; a partner admin edits their own
 //! profile and staff. Every change is audited and moves the directory version.
 
-use sea_orm::SqlErr;
 use uuid::Uuid;
 
+use super::Partner;
 use super::profile::{PartnerInput, ValidPartner};
 use crate::domain::Portal;
 use crate::domain::accounts::{NewUser, create_user};
 use crate::domain::actor::{Actor, Origin, Role};
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::error::{Error, Result};
-use crate::storage::partners::{self as store, PartnerRow};
+use crate::storage::UniqueViolation;
+use crate::storage::partners as store;
 use crate::storage::users::UserRow;
 use crate::storage::{self, WriteTx};
 
@@ -23,8 +24,8 @@ pub(crate) fn row_from(
     valid: ValidPartner,
     created_at: chrono::DateTime<chrono::Utc>,
     now: chrono::DateTime<chrono::Utc>,
-) -> PartnerRow {
-    PartnerRow {
+) -> Partner {
+    Partner {
         id,
         slug: valid.slug,
         csn: valid.csn,
@@ -32,16 +33,16 @@ pub(crate) fn row_from(
         name_en: valid.name_en,
         description_ja: valid.description_ja,
         description_en: valid.description_en,
-        tier: valid.tier.as_str().to_owned(),
+        tier: valid.tier,
         country: valid.country,
-        regions: valid.regions.join(","),
-        languages: valid.languages.join(","),
-        services: valid.services.join(","),
+        regions: valid.regions,
+        languages: valid.languages,
+        services: valid.services,
         website: valid.website,
         email: valid.email,
         phone: valid.phone,
         invoice_registration_number: valid.invoice_registration_number,
-        max_discount_hundredths: i32::try_from(valid.max_discount.to_hundredths()).unwrap_or(0),
+        max_discount: valid.max_discount,
         flex_signed_on: valid.flex_signed_on,
         flex_expires_on: valid.flex_expires_on,
         published: valid.published,
@@ -51,9 +52,9 @@ pub(crate) fn row_from(
 }
 
 /// Maps a unique-constraint violation to the field it concerns.
-fn unique_violation(e: sea_orm::DbErr) -> Error {
-    match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(detail)) => {
+fn unique_violation<E: UniqueViolation + std::error::Error + Send + Sync + 'static>(e: E) -> Error {
+    match e.unique_violation() {
+        Some(detail) => {
             if detail.contains("csn") {
                 Error::field(
                     "csn",
@@ -79,12 +80,12 @@ pub(crate) async fn save(
     tx: &WriteTx,
     actor: Option<&Actor>,
     origin: &Origin,
-    row: PartnerRow,
+    row: Partner,
     created: bool,
-) -> Result<PartnerRow> {
+) -> Result<Partner> {
     let saved = if created { store::insert(&**tx, row).await } else { store::update(&**tx, row).await }
         .map_err(unique_violation)?;
-    store::bump_version(&**tx).await.map_err(Error::internal)?;
+    store::bump_version(&**tx).await?;
     let event = AuditEvent {
         action: if created { "partner.created" } else { "partner.updated" },
         subject_type: "partner",
@@ -105,13 +106,13 @@ pub async fn create_partner(
     actor: &Actor,
     origin: &Origin,
     input: &PartnerInput,
-) -> Result<PartnerRow> {
+) -> Result<Partner> {
     require_admin(actor)?;
     let valid = input.parse()?;
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
     let saved = save(&tx, Some(actor), origin, row_from(Uuid::new_v4(), valid, now, now), true).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     portal.directory.refresh(&portal.db).await?;
     Ok(saved)
 }
@@ -127,7 +128,7 @@ pub async fn update_partner(
     origin: &Origin,
     id: Uuid,
     edit: impl FnOnce(&mut PartnerInput),
-) -> Result<PartnerRow> {
+) -> Result<Partner> {
     require_admin(actor)?;
     update(portal, actor, origin, id, edit).await
 }
@@ -138,24 +139,24 @@ async fn update(
     origin: &Origin,
     id: Uuid,
     edit: impl FnOnce(&mut PartnerInput),
-) -> Result<PartnerRow> {
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    let existing = store::find(&*tx, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
+) -> Result<Partner> {
+    let tx = portal.db.write().await?;
+    let existing = store::find(&*tx, id).await?.ok_or(Error::NotFound)?;
     let mut input = PartnerInput::from_row(&existing);
     edit(&mut input);
     let valid = input.parse()?;
     let now = portal.clock.now();
     let saved = save(&tx, Some(actor), origin, row_from(id, valid, existing.created_at, now), false).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     portal.directory.refresh(&portal.db).await?;
     Ok(saved)
 }
 
 /// # Errors
 /// `Forbidden` unless the operator; `NotFound`.
-pub async fn get_partner(portal: &Portal, actor: &Actor, id: Uuid) -> Result<PartnerRow> {
+pub async fn get_partner(portal: &Portal, actor: &Actor, id: Uuid) -> Result<Partner> {
     require_admin(actor)?;
-    store::find(portal.db.conn(), id).await.map_err(Error::internal)?.ok_or(Error::NotFound)
+    store::find(portal.db.conn(), id).await?.ok_or(Error::NotFound)
 }
 
 /// # Errors
@@ -166,7 +167,7 @@ pub async fn list_partners(
     text: Option<&str>,
     page: u64,
     per_page: u64,
-) -> Result<(Vec<PartnerRow>, u64)> {
+) -> Result<(Vec<Partner>, u64)> {
     require_admin(actor)?;
     store::list(portal.db.conn(), text, (page.max(1) - 1) * per_page, per_page).await.map_err(Error::internal)
 }
@@ -183,7 +184,7 @@ pub async fn create_partner_user(
     mut user: NewUser,
 ) -> Result<UserRow> {
     require_admin(actor)?;
-    store::find(portal.db.conn(), partner_id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
+    store::find(portal.db.conn(), partner_id).await?.ok_or(Error::NotFound)?;
     if Role::parse(&user.role).is_some_and(|r| !r.needs_partner()) {
         user.role = String::new();
     }
@@ -195,9 +196,9 @@ pub async fn create_partner_user(
 ///
 /// # Errors
 /// `Forbidden` for the operator; `NotFound` if the partner is gone.
-pub async fn own_partner(portal: &Portal, actor: &Actor) -> Result<PartnerRow> {
+pub async fn own_partner(portal: &Portal, actor: &Actor) -> Result<Partner> {
     let id = actor.partner()?;
-    store::find(portal.db.conn(), id).await.map_err(Error::internal)?.ok_or(Error::NotFound)
+    store::find(portal.db.conn(), id).await?.ok_or(Error::NotFound)
 }
 
 /// A partner admin edits their own profile: names, descriptions, contact, languages, services and
@@ -211,7 +212,7 @@ pub async fn update_own_profile(
     actor: &Actor,
     origin: &Origin,
     edit: impl FnOnce(&mut PartnerInput),
-) -> Result<PartnerRow> {
+) -> Result<Partner> {
     if actor.role != Role::PartnerAdmin {
         return Err(Error::Forbidden);
     }
@@ -230,6 +231,15 @@ pub async fn update_own_profile(
         input.published = kept.published;
     })
     .await
+}
+
+/// The staff of partner `id`, for the operator.
+///
+/// # Errors
+/// `Forbidden` unless the operator.
+pub async fn partner_staff(portal: &Portal, actor: &Actor, id: Uuid) -> Result<Vec<UserRow>> {
+    require_admin(actor)?;
+    Ok(storage::users::list_for_partner(portal.db.conn(), id).await?)
 }
 
 /// The staff of the actor's partner.

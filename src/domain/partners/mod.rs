@@ -4,29 +4,23 @@
 
 pub mod demo;
 mod directory;
+mod flex;
 pub mod import;
 mod manage;
 mod profile;
+mod record;
 pub mod search_index;
 
 pub use directory::{Directory, spawn_refresher};
+pub use flex::{FlexTerms, HasFlexTerms, is_flex_eligible};
 pub use import::{ImportReport, RejectedRow, import_csv};
 pub use manage::{
-    create_partner, create_partner_user, get_partner, list_partners, list_staff, own_partner,
+    create_partner, create_partner_user, get_partner, list_partners, list_staff, own_partner, partner_staff,
     update_own_profile, update_partner,
 };
 pub use profile::{PartnerInput, ValidPartner};
-pub use search_index::{PartnerDoc, SearchQuery, Tier, flex_eligible};
-
-use chrono::NaiveDate;
-
-use crate::storage::partners::PartnerRow;
-
-/// Whether a stored partner may receive requests, send quotes and place orders on `today`.
-pub fn row_is_flex_eligible(row: &PartnerRow, today: NaiveDate) -> bool {
-    let tier = row.tier.parse().unwrap_or(Tier::Authorized);
-    flex_eligible(row.published, tier, row.flex_signed_on, row.flex_expires_on, today)
-}
+pub use record::Partner;
+pub use search_index::{PartnerDoc, SearchQuery, Tier};
 
 /// Splits a stored comma-separated code list.
 pub fn codes(list: &str) -> Vec<String> {
@@ -34,7 +28,7 @@ pub fn codes(list: &str) -> Vec<String> {
 }
 
 /// The search document of a stored partner.
-pub fn doc_of(row: &PartnerRow) -> PartnerDoc {
+pub fn doc_of(row: &Partner) -> PartnerDoc {
     PartnerDoc {
         id: row.id,
         slug: row.slug.clone(),
@@ -42,11 +36,11 @@ pub fn doc_of(row: &PartnerRow) -> PartnerDoc {
         name_en: row.name_en.clone(),
         description_ja: row.description_ja.clone(),
         description_en: row.description_en.clone(),
-        tier: row.tier.parse().unwrap_or(Tier::Authorized),
+        tier: row.tier,
         country: row.country.clone(),
-        regions: codes(&row.regions),
-        languages: codes(&row.languages),
-        services: codes(&row.services),
+        regions: row.regions.clone(),
+        languages: row.languages.clone(),
+        services: row.services.clone(),
         website: row.website.clone(),
         published: row.published,
         flex_signed_on: row.flex_signed_on,

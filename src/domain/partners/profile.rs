@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::Partner;
 use super::search_index::Tier;
 use crate::domain::contact::{CompanyName, Email, PhoneNumber};
 use crate::domain::error::{FieldError, FieldErrors, Result};
@@ -12,7 +13,6 @@ use crate::domain::region::{Country, Language, Region, Service};
 use crate::domain::registration_number::RegistrationNumber;
 use crate::domain::slug::Slug;
 use crate::domain::web_url::WebUrl;
-use crate::storage::partners::PartnerRow;
 
 const DESCRIPTION_MAX_CHARS: usize = 2_000;
 const MAX_CODES: usize = 60;
@@ -67,27 +67,24 @@ pub struct ValidPartner {
 
 impl PartnerInput {
     /// The input that reproduces a stored partner (the base for partial updates).
-    pub fn from_row(row: &PartnerRow) -> Self {
-        let percent =
-            DiscountPercent::from_hundredths(u32::try_from(row.max_discount_hundredths).unwrap_or(0))
-                .unwrap_or(DiscountPercent::ZERO);
+    pub fn from_row(row: &Partner) -> Self {
         Self {
             slug: row.slug.clone(),
             name_ja: row.name_ja.clone(),
             name_en: row.name_en.clone(),
             description_ja: row.description_ja.clone(),
             description_en: row.description_en.clone(),
-            tier: row.tier.clone(),
+            tier: row.tier.as_str().to_owned(),
             csn: row.csn.clone(),
             country: row.country.clone(),
-            regions: super::codes(&row.regions),
-            languages: super::codes(&row.languages),
-            services: super::codes(&row.services),
+            regions: row.regions.clone(),
+            languages: row.languages.clone(),
+            services: row.services.clone(),
             website: row.website.clone().unwrap_or_default(),
             email: row.email.clone().unwrap_or_default(),
             phone: row.phone.clone().unwrap_or_default(),
             invoice_registration_number: row.invoice_registration_number.clone().unwrap_or_default(),
-            max_discount_percent: percent.get().to_string(),
+            max_discount_percent: row.max_discount.get().to_string(),
             flex_signed_on: row.flex_signed_on.map(|d| d.to_string()).unwrap_or_default(),
             flex_expires_on: row.flex_expires_on.map(|d| d.to_string()).unwrap_or_default(),
             published: row.published,

@@ -20,10 +20,10 @@ use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
 
+use super::flex::is_flex_eligible;
 use codes::{CodeField, sorted_facet};
 pub use model::{
     DEFAULT_PER_PAGE, Facets, MAX_PER_PAGE, PartnerDoc, SearchQuery, SearchResult, Tier, UnknownTier,
-    flex_eligible, is_flex_eligible,
 };
 use postings::{Posting, PostingBuilder, intersect, to_bits};
 use search_text::{GramMap, for_each_gram, posting_is_exact, query_terms, searchable_text, term_keys};

@@ -20,10 +20,10 @@ use uuid::Uuid;
 use super::Portal;
 use super::actor::Actor;
 use super::error::{Error, Result};
-use super::money::{Currency, Rounding};
+use super::money::Currency;
 use super::pricing::PriceTier;
 use super::tax::TaxRule;
-use crate::storage::price_book::{self as store, PriceTierRow, TaxRuleRow};
+use crate::storage::price_book as store;
 
 /// Unit prices are stored in ten-thousandths of the major unit.
 const UNIT_PRICE_SCALE: u32 = 4;
@@ -35,8 +35,8 @@ const RATE_SCALE: u32 = 4;
 /// # Errors
 /// Database failures; a stored tier that cannot be read (`Internal`).
 pub async fn price_list_on(portal: &Portal, currency: Currency, day: NaiveDate) -> Result<Vec<PriceTier>> {
-    let rows = store::tiers_on(portal.db.conn(), currency.code(), day).await.map_err(Error::internal)?;
-    rows.iter().map(tier_from_row).collect()
+    let records = store::tiers_on(portal.db.conn(), currency.code(), day).await?;
+    Ok(records.into_iter().map(|r| r.tier).collect())
 }
 
 /// The tax rule of `country` (ISO 3166-1 alpha-2) in force on `day`, if the operator defined one.
@@ -45,35 +45,7 @@ pub async fn price_list_on(portal: &Portal, currency: Currency, day: NaiveDate) 
 /// Database failures; a stored rule that cannot be read (`Internal`).
 pub async fn tax_rule_on(portal: &Portal, country: &str, day: NaiveDate) -> Result<Option<TaxRuleRecord>> {
     let country = country.trim().to_ascii_uppercase();
-    let row = store::tax_rule_on(portal.db.conn(), &country, day).await.map_err(Error::internal)?;
-    row.as_ref().map(TaxRuleRecord::from_row).transpose()
-}
-
-/// The exact tier a stored row holds (`unit_price_e4` 3 705 000 is ¥370.5).
-///
-/// # Errors
-/// `Internal` when the row holds a currency or threshold the portal does not know, which only a
-/// hand edit of the database can cause.
-pub fn tier_from_row(row: &PriceTierRow) -> Result<PriceTier> {
-    let currency = Currency::from_code(&row.currency)
-        .ok_or_else(|| corrupt(format!("price tier {} has unknown currency {:?}", row.id, row.currency)))?;
-    let min_tokens = u32::try_from(row.min_tokens)
-        .map_err(|_| corrupt(format!("price tier {} has threshold {}", row.id, row.min_tokens)))?;
-    Ok(PriceTier { currency, min_tokens, unit_price: unit_price_from_e4(row.unit_price_e4) })
-}
-
-/// The exact rule a stored row holds (`rate_hundredths` 1000 is a rate of 0.1).
-///
-/// # Errors
-/// `Internal` when the row holds a rounding the portal does not know.
-pub fn tax_rule_from_row(row: &TaxRuleRow) -> Result<TaxRule> {
-    let rounding = Rounding::from_code(&row.rounding)
-        .ok_or_else(|| corrupt(format!("tax rule {} has unknown rounding {:?}", row.id, row.rounding)))?;
-    Ok(TaxRule { rate: rate_from_hundredths(row.rate_hundredths), rounding })
-}
-
-fn corrupt(message: String) -> Error {
-    Error::Internal(message.into())
+    Ok(store::tax_rule_on(portal.db.conn(), &country, day).await?)
 }
 
 pub fn unit_price_from_e4(e4: i64) -> Decimal {
@@ -114,19 +86,6 @@ pub struct TierRecord {
     pub sample: bool,
 }
 
-impl TierRecord {
-    /// # Errors
-    /// `Internal` for a row [`tier_from_row`] cannot read.
-    pub fn from_row(row: &PriceTierRow) -> Result<Self> {
-        Ok(Self {
-            id: row.id,
-            tier: tier_from_row(row)?,
-            period: EffectivePeriod { from: row.effective_from, to: row.effective_to },
-            sample: row.sample,
-        })
-    }
-}
-
 /// A tax rule with its country, name and the days it is in force.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaxRuleRecord {
@@ -135,20 +94,6 @@ pub struct TaxRuleRecord {
     pub name: String,
     pub rule: TaxRule,
     pub period: EffectivePeriod,
-}
-
-impl TaxRuleRecord {
-    /// # Errors
-    /// `Internal` for a row [`tax_rule_from_row`] cannot read.
-    pub fn from_row(row: &TaxRuleRow) -> Result<Self> {
-        Ok(Self {
-            id: row.id,
-            country: row.country.clone(),
-            name: row.name.clone(),
-            rule: tax_rule_from_row(row)?,
-            period: EffectivePeriod { from: row.effective_from, to: row.effective_to },
-        })
-    }
 }
 
 fn require_admin(actor: &Actor) -> Result<()> {
@@ -164,36 +109,13 @@ mod tests {
         Decimal::from_str_exact(s).unwrap()
     }
 
-    fn tier_row(currency: &str, min_tokens: i64, e4: i64) -> PriceTierRow {
-        PriceTierRow {
-            id: Uuid::nil(),
-            currency: currency.into(),
-            min_tokens,
-            unit_price_e4: e4,
-            effective_from: NaiveDate::MIN,
-            effective_to: None,
-            sample: true,
-            created_at: chrono::DateTime::UNIX_EPOCH,
-        }
-    }
-
     #[test]
-    fn stored_unit_prices_become_exact_decimals() {
-        let tier = tier_from_row(&tier_row("JPY", 10_000, 3_705_000)).unwrap();
-        assert_eq!(
-            (tier.currency, tier.min_tokens, tier.unit_price.to_string()),
-            (Currency::Jpy, 10_000, "370.5".into())
-        );
-        assert_eq!(tier_from_row(&tier_row("USD", 100, 30_000)).unwrap().unit_price.to_string(), "3");
+    fn unit_prices_are_kept_in_ten_thousandths() {
+        assert_eq!(unit_price_from_e4(3_705_000).to_string(), "370.5");
+        assert_eq!(unit_price_from_e4(30_000).to_string(), "3");
         assert_eq!(unit_price_to_e4(d("380.25")), Some(3_802_500));
         assert_eq!(unit_price_to_e4(d("0.0001")), Some(1));
         assert_eq!(unit_price_to_e4(d("0.00001")), None);
-    }
-
-    #[test]
-    fn unreadable_rows_are_internal_errors_not_guesses() {
-        assert!(matches!(tier_from_row(&tier_row("EUR", 100, 1)), Err(Error::Internal(_))));
-        assert!(matches!(tier_from_row(&tier_row("JPY", i64::MAX, 1)), Err(Error::Internal(_))));
     }
 
     #[test]

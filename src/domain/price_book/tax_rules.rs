@@ -13,7 +13,7 @@ use crate::domain::money::Rounding;
 use crate::domain::region::Country;
 use crate::domain::tax::TaxRule;
 use crate::storage::WriteTx;
-use crate::storage::price_book::{self as store, PriceBookTable, TaxRuleRow};
+use crate::storage::price_book::{self as store, PriceBookTable};
 
 const NAME_MAX_CHARS: usize = 100;
 
@@ -42,7 +42,6 @@ struct ValidTaxRule {
     country: Country,
     name: String,
     rule: TaxRule,
-    rate_hundredths: i32,
     period: EffectivePeriod,
 }
 
@@ -57,15 +56,12 @@ impl TaxRuleInput {
         let period = EffectivePeriod::parse_new(&mut errors, &self.effective_from, &self.effective_to, today);
         errors.into_result()?;
         match (country, name, rate, rounding, period) {
-            (Some(country), Some(name), Some((rate, rate_hundredths)), Some(rounding), Some(period)) => {
-                Ok(ValidTaxRule {
-                    country,
-                    name: name.into_inner(),
-                    rule: TaxRule { rate, rounding },
-                    rate_hundredths,
-                    period,
-                })
-            }
+            (Some(country), Some(name), Some((rate, _)), Some(rounding), Some(period)) => Ok(ValidTaxRule {
+                country,
+                name: name.into_inner(),
+                rule: TaxRule { rate, rounding },
+                period,
+            }),
             _ => Err(Error::Internal("parsed tax rule field missing".into())),
         }
     }
@@ -95,10 +91,6 @@ fn parse_rate(input: &str) -> Result<(rust_decimal::Decimal, i32), FieldError> {
     Ok((rate, hundredths))
 }
 
-fn records(rows: &[TaxRuleRow]) -> Result<Vec<TaxRuleRecord>> {
-    rows.iter().map(TaxRuleRecord::from_row).collect()
-}
-
 /// Every tax rule, past, present and scheduled, by country; or those the filter keeps.
 ///
 /// # Errors
@@ -110,8 +102,7 @@ pub async fn list_tax_rules(
 ) -> Result<Vec<TaxRuleRecord>> {
     require_admin(actor)?;
     let country = filter.country.map(Country::code);
-    let rows = store::find_tax_rules(portal.db.conn(), country, filter.on).await.map_err(Error::internal)?;
-    records(&rows)
+    Ok(store::find_tax_rules(portal.db.conn(), country, filter.on).await?)
 }
 
 /// Refuses a period that shares a day with another rule of the same country: which rate applies on
@@ -123,11 +114,9 @@ async fn refuse_overlap(
     field: &'static str,
     except: Option<Uuid>,
 ) -> Result<()> {
-    let clashes = store::overlapping_tax_rules(&**tx, country, (period.from, period.to), except)
-        .await
-        .map_err(Error::internal)?;
+    let clashes = store::overlapping_tax_rules(&**tx, country, (period.from, period.to), except).await?;
     let Some(clash) = clashes.first() else { return Ok(()) };
-    let days = EffectivePeriod { from: clash.effective_from, to: clash.effective_to }.describe();
+    let days = clash.period.describe();
     Err(Error::Validation(vec![FieldError::new(
         field,
         "overlaps",
@@ -153,37 +142,31 @@ pub async fn add_tax_rule(
 ) -> Result<TaxRuleRecord> {
     require_admin(actor)?;
     let valid = input.parse(portal.today())?;
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    store::lock_for_overlap_check(&*tx, PriceBookTable::TaxRules).await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
+    store::lock_for_overlap_check(&*tx, PriceBookTable::TaxRules).await?;
     refuse_overlap(&tx, valid.country.code(), valid.period, "effective_from", None).await?;
     let now = portal.clock.now();
-    let row = store::insert_tax_rule(
-        &*tx,
-        TaxRuleRow {
-            id: Uuid::new_v4(),
-            country: valid.country.code().to_owned(),
-            name: valid.name,
-            rate_hundredths: valid.rate_hundredths,
-            rounding: valid.rule.rounding.code().to_owned(),
-            effective_from: valid.period.from,
-            effective_to: valid.period.to,
-            created_at: now,
-        },
-    )
-    .await
-    .map_err(Error::internal)?;
+    let record = TaxRuleRecord {
+        id: Uuid::new_v4(),
+        country: valid.country.code().to_owned(),
+        name: valid.name,
+        rule: valid.rule,
+        period: valid.period,
+    };
+    store::insert_tax_rule(&*tx, &record, now).await?;
     let event = AuditEvent {
         action: "tax_rule.added",
         subject_type: "tax_rule",
-        subject_id: Some(row.id.to_string()),
+        subject_id: Some(record.id.to_string()),
         detail: serde_json::json!({
-            "country": row.country, "name": row.name, "rate": valid.rule.rate.to_string(),
-            "rounding": row.rounding, "effective_from": row.effective_from, "effective_to": row.effective_to,
+            "country": record.country, "name": record.name, "rate": record.rule.rate.to_string(),
+            "rounding": record.rule.rounding.code(), "effective_from": record.period.from,
+            "effective_to": record.period.to,
         }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
-    TaxRuleRecord::from_row(&row)
+    tx.commit().await?;
+    Ok(record)
 }
 
 /// Gives a tax rule its last day in force (or moves a planned end). The rule stays on record.
@@ -202,10 +185,9 @@ pub async fn end_tax_rule(
     require_admin(actor)?;
     let to = parse_day("effective_to", effective_to).map_err(|e| Error::Validation(vec![e]))?;
     let today = portal.today();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    store::lock_for_overlap_check(&*tx, PriceBookTable::TaxRules).await.map_err(Error::internal)?;
-    let row = store::find_tax_rule(&*tx, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
-    let record = TaxRuleRecord::from_row(&row)?;
+    let tx = portal.db.write().await?;
+    store::lock_for_overlap_check(&*tx, PriceBookTable::TaxRules).await?;
+    let record = store::find_tax_rule(&*tx, id).await?.ok_or(Error::NotFound)?;
     if record.period.to.is_some_and(|end| end < today) {
         return Err(Error::conflict(
             "This tax rule has already ended; the days it was in force cannot change.",
@@ -214,19 +196,19 @@ pub async fn end_tax_rule(
     }
     let period = record.period.ended_on(to, today).map_err(|e| Error::Validation(vec![e]))?;
     refuse_overlap(&tx, &record.country, period, "effective_to", Some(id)).await?;
-    store::set_tax_rule_effective_to(&*tx, id, to).await.map_err(Error::internal)?;
+    store::set_tax_rule_effective_to(&*tx, id, to).await?;
     let now = portal.clock.now();
     let event = AuditEvent {
         action: "tax_rule.ended",
         subject_type: "tax_rule",
         subject_id: Some(id.to_string()),
         detail: serde_json::json!({
-            "country": row.country, "effective_from": row.effective_from, "effective_to": to,
-            "previous_effective_to": row.effective_to,
+            "country": record.country, "effective_from": record.period.from, "effective_to": to,
+            "previous_effective_to": record.period.to,
         }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     Ok(TaxRuleRecord { period, ..record })
 }
 

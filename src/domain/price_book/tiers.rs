@@ -3,7 +3,7 @@
 use uuid::Uuid;
 
 use super::period::{EffectivePeriod, parse_day};
-use super::{TierRecord, require_admin, unit_price_to_e4};
+use super::{TierRecord, require_admin};
 use crate::domain::Portal;
 use crate::domain::actor::{Actor, Origin};
 use crate::domain::audit::{self, AuditEvent};
@@ -12,7 +12,7 @@ use crate::domain::error::{Error, FieldError, FieldErrors, Result};
 use crate::domain::money::Currency;
 use crate::domain::pricing::PriceTier;
 use crate::storage::WriteTx;
-use crate::storage::price_book::{self as store, PriceBookTable, PriceTierRow};
+use crate::storage::price_book::{self as store, PriceBookTable};
 
 /// The highest threshold a tier can have: the largest quantity one quote line can sell.
 pub const MAX_MIN_TOKENS: u32 = 1_000_000;
@@ -107,10 +107,6 @@ fn parse_min_tokens(input: &str) -> Result<u32, FieldError> {
     }
 }
 
-fn records(rows: &[PriceTierRow]) -> Result<Vec<TierRecord>> {
-    rows.iter().map(TierRecord::from_row).collect()
-}
-
 /// Every tier, past, present and scheduled, by currency and threshold; or those the filter keeps.
 ///
 /// # Errors
@@ -118,8 +114,7 @@ fn records(rows: &[PriceTierRow]) -> Result<Vec<TierRecord>> {
 pub async fn list_tiers(portal: &Portal, actor: &Actor, filter: TierFilter) -> Result<Vec<TierRecord>> {
     require_admin(actor)?;
     let currency = filter.currency.map(Currency::code);
-    let rows = store::find_tiers(portal.db.conn(), currency, filter.on).await.map_err(Error::internal)?;
-    records(&rows)
+    Ok(store::find_tiers(portal.db.conn(), currency, filter.on).await?)
 }
 
 /// Refuses a period that shares a day with another tier of the same currency and threshold: the
@@ -138,10 +133,9 @@ async fn refuse_overlap(
         (period.from, period.to),
         except,
     )
-    .await
-    .map_err(Error::internal)?;
+    .await?;
     let Some(clash) = clashes.first() else { return Ok(()) };
-    let days = EffectivePeriod { from: clash.effective_from, to: clash.effective_to }.describe();
+    let days = clash.period.describe();
     let (currency, min) = (tier.currency, tier.min_tokens);
     Err(Error::Validation(vec![FieldError::new(
         field,
@@ -168,39 +162,25 @@ pub async fn add_tier(
 ) -> Result<TierRecord> {
     require_admin(actor)?;
     let (tier, period) = input.parse(portal.today())?;
-    let unit_price_e4 = unit_price_to_e4(tier.unit_price)
-        .ok_or_else(|| Error::Internal("parsed unit price does not fit its column".into()))?;
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    store::lock_for_overlap_check(&*tx, PriceBookTable::PriceTiers).await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
+    store::lock_for_overlap_check(&*tx, PriceBookTable::PriceTiers).await?;
     refuse_overlap(&tx, &tier, period, "effective_from", None).await?;
     let now = portal.clock.now();
-    let row = store::insert_tier(
-        &*tx,
-        PriceTierRow {
-            id: Uuid::new_v4(),
-            currency: tier.currency.code().to_owned(),
-            min_tokens: i64::from(tier.min_tokens),
-            unit_price_e4,
-            effective_from: period.from,
-            effective_to: period.to,
-            sample: input.sample,
-            created_at: now,
-        },
-    )
-    .await
-    .map_err(Error::internal)?;
+    let record = TierRecord { id: Uuid::new_v4(), tier, period, sample: input.sample };
+    store::insert_tier(&*tx, &record, now).await?;
     let event = AuditEvent {
         action: "price_tier.added",
         subject_type: "price_tier",
-        subject_id: Some(row.id.to_string()),
+        subject_id: Some(record.id.to_string()),
         detail: serde_json::json!({
-            "currency": row.currency, "min_tokens": row.min_tokens, "unit_price": tier.unit_price.to_string(),
-            "effective_from": row.effective_from, "effective_to": row.effective_to, "sample": row.sample,
+            "currency": record.tier.currency.code(), "min_tokens": record.tier.min_tokens,
+            "unit_price": record.tier.unit_price.to_string(), "effective_from": record.period.from,
+            "effective_to": record.period.to, "sample": record.sample,
         }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
-    TierRecord::from_row(&row)
+    tx.commit().await?;
+    Ok(record)
 }
 
 /// Gives a tier its last day in force (or moves a planned end). The tier stays in the book.
@@ -219,10 +199,9 @@ pub async fn end_tier(
     require_admin(actor)?;
     let to = parse_day("effective_to", effective_to).map_err(|e| Error::Validation(vec![e]))?;
     let today = portal.today();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    store::lock_for_overlap_check(&*tx, PriceBookTable::PriceTiers).await.map_err(Error::internal)?;
-    let row = store::find_tier(&*tx, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
-    let record = TierRecord::from_row(&row)?;
+    let tx = portal.db.write().await?;
+    store::lock_for_overlap_check(&*tx, PriceBookTable::PriceTiers).await?;
+    let record = store::find_tier(&*tx, id).await?.ok_or(Error::NotFound)?;
     if record.period.to.is_some_and(|end| end < today) {
         return Err(Error::conflict(
             "This tier has already ended; the days it was in force cannot change.",
@@ -231,19 +210,19 @@ pub async fn end_tier(
     }
     let period = record.period.ended_on(to, today).map_err(|e| Error::Validation(vec![e]))?;
     refuse_overlap(&tx, &record.tier, period, "effective_to", Some(id)).await?;
-    store::set_tier_effective_to(&*tx, id, to).await.map_err(Error::internal)?;
+    store::set_tier_effective_to(&*tx, id, to).await?;
     let now = portal.clock.now();
     let event = AuditEvent {
         action: "price_tier.ended",
         subject_type: "price_tier",
         subject_id: Some(id.to_string()),
         detail: serde_json::json!({
-            "currency": row.currency, "min_tokens": row.min_tokens, "effective_from": row.effective_from,
-            "effective_to": to, "previous_effective_to": row.effective_to,
+            "currency": record.tier.currency.code(), "min_tokens": record.tier.min_tokens,
+            "effective_from": record.period.from, "effective_to": to, "previous_effective_to": record.period.to,
         }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     Ok(TierRecord { period, ..record })
 }
 

@@ -1,11 +1,11 @@
 //! The e-mail that confirms a quote request to the requester, in the request's language.
 
+use super::QuoteRequest;
 use super::Routed;
 use crate::domain::Portal;
 use crate::mail::Message;
-use crate::storage::quote_requests::RequestRow;
 
-pub(super) fn confirmation(portal: &Portal, row: &RequestRow, routed: &[Routed]) -> Message {
+pub(super) fn confirmation(portal: &Portal, row: &QuoteRequest, routed: &[Routed]) -> Message {
     let names: Vec<&str> = routed.iter().map(|r| r.name.as_str()).collect();
     let (subject, body) = if row.language == "ja" {
         (

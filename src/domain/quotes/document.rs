@@ -6,15 +6,15 @@ use serde::Serialize;
 
 use crate::documents::pdf::{self, CommercialDocument, DocumentKind, Lang, Line, Party, TaxLine};
 use crate::domain::Portal;
+use crate::domain::customers::Customer;
 use crate::domain::error::{Error, Result};
-use crate::domain::money::{Currency, Money};
-use crate::storage::customers::CustomerRow;
-use crate::storage::partners::PartnerRow;
-use crate::storage::quotes::{LineRow, QuoteRow};
+use crate::domain::money::Money;
+use crate::domain::partners::Partner;
 use crate::storage::{self, documents};
 
-use super::effective_status;
 use super::pricing::unit_price_from_e4;
+pub use super::validity::last_valid_day;
+use super::{Quote, QuoteLine};
 
 pub fn format_date(date: NaiveDate, lang: &str) -> String {
     if lang == "ja" {
@@ -22,11 +22,6 @@ pub fn format_date(date: NaiveDate, lang: &str) -> String {
     } else {
         date.format("%-d %b %Y").to_string()
     }
-}
-
-/// The last day a quote is valid, in the customer's time zone.
-pub fn last_valid_day(valid_until: DateTime<Utc>, tz: Tz) -> NaiveDate {
-    (valid_until - chrono::Duration::seconds(1)).with_timezone(&tz).date_naive()
 }
 
 fn tokens_text(tokens: i64, lang: &str) -> String {
@@ -41,29 +36,40 @@ fn tokens_text(tokens: i64, lang: &str) -> String {
     if lang == "ja" { format!("{grouped} トークン") } else { format!("{grouped} tokens") }
 }
 
-/// Everything the quote PDF shows.
-pub struct QuoteDocumentData<'a> {
-    pub quote: &'a QuoteRow,
-    pub lines: &'a [LineRow],
-    pub partner: &'a PartnerRow,
-    pub customer: &'a CustomerRow,
+/// Everything the quote PDF shows, owned so it can be rendered off the async workers.
+pub struct QuoteDocumentData {
+    pub quote: Quote,
+    pub lines: Vec<QuoteLine>,
+    pub partner: Partner,
+    pub customer: Customer,
+    pub time_zone: Tz,
     pub issued_at: DateTime<Utc>,
-    pub verify_code: &'a str,
+    pub verify_code: String,
+    /// Where `/verify/{code}` is served, e.g. `https://portal.example`.
+    pub public_base_url: String,
+}
+
+/// Renders the quote PDF on a blocking thread, so a large document never stalls other requests.
+///
+/// # Errors
+/// `Internal` when rendering fails (input too long for the layout limits).
+pub async fn render_pdf_off_workers(data: QuoteDocumentData) -> Result<Vec<u8>> {
+    tokio::task::spawn_blocking(move || render_pdf(&data)).await.map_err(Error::internal)?
 }
 
 /// Renders the quote PDF.
 ///
 /// # Errors
 /// `Internal` when rendering fails (input too long for the layout limits).
-pub fn render_pdf(portal: &Portal, data: &QuoteDocumentData<'_>) -> Result<Vec<u8>> {
+pub fn render_pdf(data: &QuoteDocumentData) -> Result<Vec<u8>> {
     let lang = if data.customer.language == "en" { "en" } else { "ja" };
-    let tz: Tz = data.customer.time_zone.parse().unwrap_or(chrono_tz::Asia::Tokyo);
-    let currency = Currency::from_code(&data.quote.currency).unwrap_or(Currency::Jpy);
+    let tz = data.time_zone;
+    let currency = data.quote.currency;
     let money = |minor: i64| Money::from_minor(minor, currency).to_string();
-    let description = |line: &LineRow| {
+    let description = |line: &QuoteLine| {
         let base = if lang == "ja" { "Autodesk Flex トークン" } else { "Autodesk Flex tokens" };
-        if line.discount_hundredths > 0 {
-            let pct = rust_decimal::Decimal::new(i64::from(line.discount_hundredths), 2).normalize();
+        if line.discount.to_hundredths() > 0 {
+            let pct = line.discount.get().normalize();
             if lang == "ja" {
                 format!("{base}（{pct}% 値引）")
             } else {
@@ -88,7 +94,7 @@ pub fn render_pdf(portal: &Portal, data: &QuoteDocumentData<'_>) -> Result<Vec<u
     } else {
         format!("Attn: {}", data.customer.contact_name)
     });
-    let rate = rust_decimal::Decimal::new(i64::from(data.quote.tax_rate_hundredths), 2).normalize();
+    let rate = rust_decimal::Decimal::new(i64::from(data.quote.totals.tax_rate_hundredths), 2).normalize();
     let terms = if lang == "ja" {
         vec![
             "Autodesk Flex トークンの有効期限は購入日から1年間です。未使用分は失効します。".to_owned(),
@@ -126,26 +132,22 @@ pub fn render_pdf(portal: &Portal, data: &QuoteDocumentData<'_>) -> Result<Vec<u
             .iter()
             .map(|line| Line {
                 description: description(line),
-                quantity: tokens_text(line.tokens, lang),
+                quantity: tokens_text(i64::from(line.tokens.get()), lang),
                 unit_price: Money::new(unit_price_from_e4(line.unit_price_e4), currency).to_string(),
                 amount: money(line.amount_minor),
             })
             .collect(),
-        subtotal: money(data.quote.subtotal_minor),
+        subtotal: money(data.quote.totals.subtotal_minor),
         tax_lines: vec![TaxLine {
             label: if lang == "ja" { format!("{rate}%対象") } else { format!("{rate}% taxable") },
-            base: money(data.quote.subtotal_minor),
-            tax: money(data.quote.tax_minor),
+            base: money(data.quote.totals.subtotal_minor),
+            tax: money(data.quote.totals.tax_minor),
         }],
-        total: money(data.quote.total_minor),
+        total: money(data.quote.totals.total_minor),
         notes: data.quote.notes.lines().map(str::to_owned).filter(|l| !l.trim().is_empty()).collect(),
         terms,
-        verify_code: data.verify_code.to_owned(),
-        verify_url: format!(
-            "{}/verify/{}",
-            portal.config.public_base_url.trim_end_matches('/'),
-            data.verify_code
-        ),
+        verify_code: data.verify_code.clone(),
+        verify_url: format!("{}/verify/{}", data.public_base_url.trim_end_matches('/'), data.verify_code),
     };
     pdf::render(&document).map_err(Error::internal)
 }
@@ -176,34 +178,22 @@ pub async fn verify(portal: &Portal, code: &str) -> Result<Verification> {
         return Err(Error::NotFound);
     }
     let db = portal.db.conn();
-    let document =
-        documents::find_by_code(db, &code).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
-    let partner = storage::partners::find(db, document.partner_id)
-        .await
-        .map_err(Error::internal)?
-        .ok_or(Error::NotFound)?;
-    let quote =
-        storage::quotes::find(db, document.partner_id, document.subject_id).await.map_err(Error::internal)?;
+    let document = documents::find_by_code(db, &code).await?.ok_or(Error::NotFound)?;
+    let partner = storage::partners::find(db, document.partner_id).await?.ok_or(Error::NotFound)?;
+    let quote = storage::quotes::find(db, document.partner_id, document.subject_id).await?;
     let customer = match &quote {
-        Some(q) => {
-            storage::customers::find(db, document.partner_id, q.customer_id).await.map_err(Error::internal)?
-        }
+        Some(q) => storage::customers::find(db, document.partner_id, q.customer_id).await?,
         None => None,
     };
     // The same zone the PDF was dated in.
-    let tz: Tz = customer.as_ref().and_then(|c| c.time_zone.parse().ok()).unwrap_or(chrono_tz::Asia::Tokyo);
-    let total = quote.as_ref().map(|q| {
-        Money::from_minor(q.total_minor, Currency::from_code(&q.currency).unwrap_or(Currency::Jpy))
-            .to_string()
-    });
+    let tz: Tz = customer.as_ref().map_or(chrono_tz::Asia::Tokyo, |c| c.time_zone);
+    let total = quote.as_ref().map(|q| Money::from_minor(q.totals.total_minor, q.currency).to_string());
     Ok(Verification {
-        kind: document.kind,
+        kind: document.kind.as_str().to_owned(),
         number: document.number,
         revision: quote.as_ref().map(|q| q.revision),
-        status: quote.map_or_else(
-            || "issued".to_owned(),
-            |q| effective_status(&q, portal.clock.now()).as_str().to_owned(),
-        ),
+        status: quote
+            .map_or_else(|| "issued".to_owned(), |q| q.status_at(portal.clock.now()).as_str().to_owned()),
         issuer: format!("{} / {}", partner.name_ja, partner.name_en),
         issued_at: document.issued_at,
         issued_on: document.issued_at.with_timezone(&tz).date_naive(),

@@ -1,77 +1,82 @@
 //! Writing quotes: a new draft (for a customer or straight from a quote request), changes to a
 //! draft, and a new revision of a sent quote.
 
+use crate::storage::UniqueViolation;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::pricing::{self, PricedQuote, rounding_code, unit_price_e4};
 use super::terms::parse_terms;
 pub use super::terms::{DEFAULT_VALID_DAYS, LineInput, QuoteInput};
-use super::{QuoteStatus, view};
+use super::{DraftChanges, Quote, QuoteLine, QuoteStatus, QuoteTotals, view};
 use crate::domain::Portal;
 use crate::domain::actor::{Actor, Origin};
 use crate::domain::audit::{self, AuditEvent};
+use crate::domain::customers::Customer;
 use crate::domain::error::{Error, Result};
 use crate::domain::money::Currency;
-use crate::domain::pricing::DiscountPercent;
 use crate::domain::{customers, partners, quote_requests};
-use crate::storage::quotes::{self as store, LineRow, QuoteColumn, QuoteRow};
-use crate::storage::{WriteTx, customers::CustomerRow};
+use crate::storage::WriteTx;
+use crate::storage::quotes as store;
 
 /// The currency a new quote is written in unless the reseller picks one.
-pub fn default_currency(customer: &CustomerRow) -> Currency {
+pub fn default_currency(customer: &Customer) -> Currency {
     if customer.country == "JP" { Currency::Jpy } else { Currency::Usd }
 }
 
-fn line_rows(quote: Uuid, priced: &PricedQuote) -> Vec<LineRow> {
+fn quote_lines(quote: Uuid, priced: &PricedQuote) -> Result<Vec<QuoteLine>> {
     priced
         .lines
         .iter()
         .enumerate()
-        .map(|(i, line)| LineRow {
-            id: Uuid::new_v4(),
-            quote_id: quote,
-            position: i32::try_from(i).unwrap_or(i32::MAX),
-            tokens: i64::from(line.tokens.get()),
-            unit_price_e4: unit_price_e4(line.unit_price),
-            discount_hundredths: i32::try_from(line.discount.to_hundredths()).unwrap_or(0),
-            amount_minor: line.amount.to_minor().unwrap_or(0),
+        .map(|(i, line)| {
+            Ok(QuoteLine {
+                id: Uuid::new_v4(),
+                quote_id: quote,
+                position: i32::try_from(i).map_err(Error::internal)?,
+                tokens: line.tokens,
+                discount: line.discount,
+                unit_price_e4: unit_price_e4(line.unit_price),
+                amount_minor: line.amount.to_minor().map_err(Error::internal)?,
+            })
         })
         .collect()
 }
 
-pub(super) fn totals_changes(priced: &PricedQuote) -> Vec<(QuoteColumn, sea_orm::Value)> {
-    vec![
-        (QuoteColumn::Currency, priced.currency.code().into()),
-        (QuoteColumn::SubtotalMinor, priced.subtotal.to_minor().unwrap_or(0).into()),
-        (QuoteColumn::TaxMinor, priced.tax.to_minor().unwrap_or(0).into()),
-        (QuoteColumn::TotalMinor, priced.total.to_minor().unwrap_or(0).into()),
-        (
-            QuoteColumn::TaxRateHundredths,
-            i32::try_from((priced.rule.rate * Decimal::from(10_000)).trunc()).unwrap_or(0).into(),
-        ),
-        (QuoteColumn::TaxRounding, rounding_code(priced.rule.rounding).into()),
-    ]
+/// The totals of a priced quote as they are frozen onto it.
+pub(super) fn totals(priced: &PricedQuote) -> Result<QuoteTotals> {
+    Ok(QuoteTotals {
+        subtotal_minor: priced.subtotal.to_minor().map_err(Error::internal)?,
+        tax_minor: priced.tax.to_minor().map_err(Error::internal)?,
+        total_minor: priced.total.to_minor().map_err(Error::internal)?,
+        tax_rate_hundredths: i32::try_from((priced.rule.rate * Decimal::from(10_000)).trunc())
+            .map_err(Error::internal)?,
+        tax_rounding: rounding_code(priced.rule.rounding).into(),
+    })
 }
 
-/// Writes a freshly priced set of lines and totals onto a quote.
+/// Writes a freshly priced set of lines and totals onto a draft.
+///
+/// # Errors
+/// `Conflict` when the quote is no longer a draft.
 pub(super) async fn store_pricing(
     tx: &WriteTx,
     quote: Uuid,
     priced: &PricedQuote,
-    now: chrono::DateTime<chrono::Utc>,
+    changes: DraftChanges,
 ) -> Result<()> {
-    store::replace_lines(&**tx, quote, line_rows(quote, priced)).await.map_err(Error::internal)?;
-    let mut changes = totals_changes(priced);
-    changes.push((QuoteColumn::UpdatedAt, now.into()));
-    store::transition(&**tx, quote, &["draft"], None, changes).await.map_err(Error::internal)?;
+    store::replace_lines(&**tx, quote, &quote_lines(quote, priced)?).await?;
+    if !store::update_draft(&**tx, quote, &changes).await? {
+        return Err(Error::conflict(
+            "A sent quote cannot be edited; make a new revision instead.",
+            "送付済みの見積は編集できません。改訂版を作成してください。",
+        ));
+    }
     Ok(())
 }
 
-fn max_discount(partner: &crate::storage::partners::PartnerRow) -> Decimal {
-    DiscountPercent::from_hundredths(u32::try_from(partner.max_discount_hundredths).unwrap_or(0))
-        .unwrap_or(DiscountPercent::ZERO)
-        .get()
+fn max_discount(partner: &crate::domain::partners::Partner) -> Decimal {
+    partner.max_discount.get()
 }
 
 /// Creates a draft for one of the actor's customers, or for an inbox item (making its customer).
@@ -108,7 +113,7 @@ pub async fn create_quote(
         pricing::price(portal.db.conn(), currency, &customer.country, &terms.lines, portal.today()).await?;
     let now = portal.clock.now();
     let id = Uuid::new_v4();
-    let row = QuoteRow {
+    let row = Quote {
         id,
         partner_id: partner.id,
         customer_id: customer.id,
@@ -116,16 +121,12 @@ pub async fn create_quote(
         root_id: id,
         revision: 1,
         number: None,
-        status: QuoteStatus::Draft.as_str().into(),
-        currency: currency.code().into(),
+        status: QuoteStatus::Draft,
+        currency,
         valid_days: terms.valid_days,
         valid_until: None,
         notes: terms.notes,
-        subtotal_minor: priced.subtotal.to_minor().map_err(Error::internal)?,
-        tax_minor: priced.tax.to_minor().map_err(Error::internal)?,
-        total_minor: priced.total.to_minor().map_err(Error::internal)?,
-        tax_rate_hundredths: i32::try_from((priced.rule.rate * Decimal::from(10_000)).trunc()).unwrap_or(0),
-        tax_rounding: rounding_code(priced.rule.rounding).into(),
+        totals: totals(&priced)?,
         language: customer.language.clone(),
         sent_at: None,
         pdf_sha256: None,
@@ -140,8 +141,8 @@ pub async fn create_quote(
         created_at: now,
         updated_at: now,
     };
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    store::insert(&*tx, row, line_rows(id, &priced)).await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
+    store::insert(&*tx, &row, &quote_lines(id, &priced)?).await?;
     let event = AuditEvent {
         action: "quote.created",
         subject_type: "quote",
@@ -149,7 +150,7 @@ pub async fn create_quote(
         detail: serde_json::json!({ "customer_id": customer.id, "total_minor": priced.total.to_minor().ok() }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     view::get_quote(portal, actor, id).await
 }
 
@@ -165,11 +166,8 @@ pub async fn update_draft(
     input: &QuoteInput,
 ) -> Result<view::QuoteView> {
     let partner = partners::own_partner(portal, actor).await?;
-    let existing = store::find(portal.db.conn(), partner.id, id)
-        .await
-        .map_err(Error::internal)?
-        .ok_or(Error::NotFound)?;
-    if existing.status != QuoteStatus::Draft.as_str() {
+    let existing = store::find(portal.db.conn(), partner.id, id).await?.ok_or(Error::NotFound)?;
+    if existing.status != QuoteStatus::Draft {
         return Err(Error::conflict(
             "A sent quote cannot be edited; make a new revision instead.",
             "送付済みの見積は編集できません。改訂版を作成してください。",
@@ -178,17 +176,12 @@ pub async fn update_draft(
     let customer = customers::get_customer(portal, actor, existing.customer_id).await?;
     let mut input = input.clone();
     if input.lines.is_empty() {
-        let lines = store::lines(portal.db.conn(), id).await.map_err(Error::internal)?;
+        let lines = store::lines(portal.db.conn(), id).await?;
         input.lines = lines
             .iter()
             .map(|l| LineInput {
-                tokens: serde_json::json!(l.tokens),
-                discount_percent: Some(
-                    DiscountPercent::from_hundredths(u32::try_from(l.discount_hundredths).unwrap_or(0))
-                        .unwrap_or(DiscountPercent::ZERO)
-                        .get()
-                        .to_string(),
-                ),
+                tokens: serde_json::json!(l.tokens.get()),
+                discount_percent: Some(l.discount.get().to_string()),
             })
             .collect();
     }
@@ -197,25 +190,20 @@ pub async fn update_draft(
     let currency = if currency_given {
         terms.currency.unwrap_or_else(|| default_currency(&customer))
     } else {
-        Currency::from_code(&existing.currency).unwrap_or(Currency::Jpy)
+        existing.currency
     };
     let priced =
         pricing::price(portal.db.conn(), currency, &customer.country, &terms.lines, portal.today()).await?;
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    store::replace_lines(&*tx, id, line_rows(id, &priced)).await.map_err(Error::internal)?;
-    let mut changes = totals_changes(&priced);
-    changes.push((QuoteColumn::ValidDays, terms.valid_days.into()));
-    if input.notes.is_some() {
-        changes.push((QuoteColumn::Notes, terms.notes.clone().into()));
-    }
-    changes.push((QuoteColumn::UpdatedAt, now.into()));
-    if !store::transition(&*tx, id, &["draft"], None, changes).await.map_err(Error::internal)? {
-        return Err(Error::conflict(
-            "A sent quote cannot be edited; make a new revision instead.",
-            "送付済みの見積は編集できません。改訂版を作成してください。",
-        ));
-    }
+    let tx = portal.db.write().await?;
+    let changes = DraftChanges {
+        currency: priced.currency,
+        totals: totals(&priced)?,
+        valid_days: Some(terms.valid_days),
+        notes: input.notes.is_some().then(|| terms.notes.clone()),
+        at: now,
+    };
+    store_pricing(&tx, id, &priced, changes).await?;
     let event = AuditEvent {
         action: "quote.updated",
         subject_type: "quote",
@@ -223,7 +211,7 @@ pub async fn update_draft(
         detail: serde_json::json!({ "total_minor": priced.total.to_minor().ok() }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     view::get_quote(portal, actor, id).await
 }
 
@@ -239,17 +227,19 @@ pub async fn revise_quote(
     id: Uuid,
 ) -> Result<view::QuoteView> {
     let partner = actor.partner()?;
-    let source =
-        store::find(portal.db.conn(), partner, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
-    if !["sent", "expired", "declined", "withdrawn"].contains(&source.status.as_str()) {
+    let source = store::find(portal.db.conn(), partner, id).await?.ok_or(Error::NotFound)?;
+    if !matches!(
+        source.status,
+        QuoteStatus::Sent | QuoteStatus::Expired | QuoteStatus::Declined | QuoteStatus::Withdrawn
+    ) {
         return Err(Error::conflict(
             "Only a sent, expired, declined or withdrawn quote can be revised.",
             "改訂できるのは送付済み・期限切れ・辞退・取り下げの見積のみです。",
         ));
     }
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    let revisions = store::revisions(&*tx, source.root_id).await.map_err(Error::internal)?;
-    if revisions.iter().any(|r| r.status == "draft") {
+    let tx = portal.db.write().await?;
+    let revisions = store::revisions(&*tx, source.root_id).await?;
+    if revisions.iter().any(|r| r.status == QuoteStatus::Draft) {
         return Err(Error::conflict(
             "A draft revision of this quote already exists.",
             "この見積の改訂版（下書き）が既にあります。",
@@ -260,16 +250,15 @@ pub async fn revise_quote(
     }
     let now = portal.clock.now();
     let new_id = Uuid::new_v4();
-    let lines: Vec<LineRow> = store::lines(&*tx, source.id)
-        .await
-        .map_err(Error::internal)?
+    let lines: Vec<QuoteLine> = store::lines(&*tx, source.id)
+        .await?
         .into_iter()
-        .map(|l| LineRow { id: Uuid::new_v4(), quote_id: new_id, ..l })
+        .map(|l| QuoteLine { id: Uuid::new_v4(), quote_id: new_id, ..l })
         .collect();
-    let row = QuoteRow {
+    let row = Quote {
         id: new_id,
         revision: source.revision + 1,
-        status: QuoteStatus::Draft.as_str().into(),
+        status: QuoteStatus::Draft,
         valid_until: None,
         sent_at: None,
         pdf_sha256: None,
@@ -287,12 +276,12 @@ pub async fn revise_quote(
     };
     // Two revisions started at once both read "no draft yet"; the unique (root, revision) index
     // lets only one insert through, and the other is the same conflict as a draft already existing.
-    store::insert(&*tx, row, lines).await.map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Error::conflict(
+    store::insert(&*tx, &row, &lines).await.map_err(|e| match e.unique_violation() {
+        Some(_) => Error::conflict(
             "A draft revision of this quote already exists.",
             "この見積の改訂版（下書き）が既にあります。",
         ),
-        _ => Error::internal(e),
+        None => Error::from(e),
     })?;
     let event = AuditEvent {
         action: "quote.revised",
@@ -301,6 +290,6 @@ pub async fn revise_quote(
         detail: serde_json::json!({ "from": source.id, "revision": source.revision + 1 }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     view::get_quote(portal, actor, new_id).await
 }

@@ -10,25 +10,27 @@ mod document;
 mod draft;
 mod link;
 mod pricing;
+mod record;
 mod respond;
 mod send;
 mod terms;
+mod validity;
 mod view;
 
-pub use document::{Verification, format_date, last_valid_day, render_pdf, verify};
+pub use document::{Verification, format_date, verify};
 pub use draft::{
     DEFAULT_VALID_DAYS, LineInput, QuoteInput, create_quote, default_currency, revise_quote, update_draft,
 };
+pub use record::{Acceptance, DraftChanges, Quote, QuoteLine, QuoteTotals, Sending};
 pub use respond::{
     AcceptInput, PublicQuote, accept_on_behalf, accept_public, decline_public, public_pdf, public_quote,
     withdraw_quote,
 };
 pub use send::{SentQuote, expire_due, expire_due_at, send_quote};
+pub use validity::{last_valid_day, validity_end};
 pub use view::{QuoteView, get_quote, list_quotes, quote_pdf};
 
 use chrono::{DateTime, Utc};
-
-use crate::storage::quotes::QuoteRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -71,14 +73,14 @@ impl QuoteStatus {
         .into_iter()
         .find(|s| s.as_str() == text)
     }
+
+    /// Accepted, or further along: the one revision of a quote that the customer took.
+    pub fn is_accepted(self) -> bool {
+        matches!(self, QuoteStatus::Accepted | QuoteStatus::Ordered)
+    }
 }
 
-/// The status as it stands at `now`: a sent quote past the end of its validity day is expired
-/// even before the sweep job has written that down.
-pub fn effective_status(row: &QuoteRow, now: DateTime<Utc>) -> QuoteStatus {
-    let stored = QuoteStatus::parse(&row.status).unwrap_or(QuoteStatus::Draft);
-    match (stored, row.valid_until) {
-        (QuoteStatus::Sent, Some(until)) if now >= until => QuoteStatus::Expired,
-        _ => stored,
-    }
+/// The status as it stands at `now` (see [`Quote::status_at`]).
+pub fn effective_status(quote: &Quote, now: DateTime<Utc>) -> QuoteStatus {
+    quote.status_at(now)
 }

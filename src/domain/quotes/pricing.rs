@@ -2,15 +2,13 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sea_orm::ConnectionTrait;
 
 use crate::domain::error::{Error, FieldError, Result};
 use crate::domain::money::{Currency, Money, Rounding};
-use crate::domain::price_book::{tax_rule_from_row, tier_from_row};
 use crate::domain::pricing::{DiscountPercent, PriceTier, line_amount, unit_price_for};
 use crate::domain::quantity::TokenQuantity;
 use crate::domain::tax::{self, TaxRule};
-use crate::storage::price_book;
+use crate::storage::{Conn, price_book};
 
 /// One parsed line.
 #[derive(Debug, Clone, Copy)]
@@ -50,12 +48,9 @@ pub fn unit_price_e4(price: Decimal) -> i64 {
 }
 
 /// The tax rule for a customer in `country` on `day`; none in force means no tax.
-pub async fn tax_rule(db: &impl ConnectionTrait, country: &str, day: NaiveDate) -> Result<TaxRule> {
-    let rule = price_book::tax_rule_on(db, country, day).await.map_err(Error::internal)?;
-    match rule {
-        Some(row) => tax_rule_from_row(&row),
-        None => Ok(TaxRule { rate: Decimal::ZERO, rounding: Rounding::Down }),
-    }
+pub async fn tax_rule(db: &impl Conn, country: &str, day: NaiveDate) -> Result<TaxRule> {
+    let rule = price_book::tax_rule_on(db, country, day).await?;
+    Ok(rule.map_or(TaxRule { rate: Decimal::ZERO, rounding: Rounding::Down }, |record| record.rule))
 }
 
 /// Prices `lines` in `currency` with the price book and tax rule of `day`.
@@ -63,14 +58,14 @@ pub async fn tax_rule(db: &impl ConnectionTrait, country: &str, day: NaiveDate) 
 /// # Errors
 /// `Validation` on `currency` when the price book has no price for a quantity.
 pub async fn price(
-    db: &impl ConnectionTrait,
+    db: &impl Conn,
     currency: Currency,
     country: &str,
     lines: &[OrderedLine],
     day: NaiveDate,
 ) -> Result<PricedQuote> {
-    let rows = price_book::tiers_on(db, currency.code(), day).await.map_err(Error::internal)?;
-    let tiers: Vec<PriceTier> = rows.iter().map(tier_from_row).collect::<Result<_>>()?;
+    let rows = price_book::tiers_on(db, currency.code(), day).await?;
+    let tiers: Vec<PriceTier> = rows.into_iter().map(|record| record.tier).collect();
     let mut priced = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         let unit_price = unit_price_for(&tiers, currency, line.tokens).ok_or_else(|| {

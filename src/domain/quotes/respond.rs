@@ -8,14 +8,15 @@ use uuid::Uuid;
 
 use super::document::last_valid_day;
 use super::view::{LineView, line_view};
-use super::{QuoteStatus, effective_status, link};
+use super::{Acceptance, Quote, QuoteStatus, link};
 use crate::domain::Portal;
 use crate::domain::actor::{Actor, Origin};
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::contact::PersonName;
+use crate::domain::documents::DocumentKind;
 use crate::domain::error::{Error, FieldError, FieldErrors, Localized, Result};
-use crate::domain::money::{Currency, Money};
-use crate::storage::quotes::{self as store, QuoteColumn, QuoteRow};
+use crate::domain::money::Money;
+use crate::storage::quotes as store;
 use crate::storage::{self, documents};
 
 const REASON_MAX_CHARS: usize = 1_000;
@@ -55,13 +56,11 @@ pub struct PublicIssuer {
     pub registration_number: Option<String>,
 }
 
-async fn by_token(portal: &Portal, token: &str) -> Result<QuoteRow> {
+async fn by_token(portal: &Portal, token: &str) -> Result<Quote> {
     if token.len() > 100 {
         return Err(Error::NotFound);
     }
-    let quote =
-        store::find_by_link_hash(portal.db.conn(), &link::hash(token)).await.map_err(Error::internal)?;
-    quote.ok_or(Error::NotFound)
+    store::find_by_link_hash(portal.db.conn(), &link::hash(token)).await?.ok_or(Error::NotFound)
 }
 
 /// # Errors
@@ -69,19 +68,14 @@ async fn by_token(portal: &Portal, token: &str) -> Result<QuoteRow> {
 pub async fn public_quote(portal: &Portal, token: &str) -> Result<PublicQuote> {
     let quote = by_token(portal, token).await?;
     let db = portal.db.conn();
-    let partner = storage::partners::find(db, quote.partner_id)
-        .await
-        .map_err(Error::internal)?
-        .ok_or(Error::NotFound)?;
-    let customer = storage::customers::find(db, quote.partner_id, quote.customer_id)
-        .await
-        .map_err(Error::internal)?
-        .ok_or(Error::NotFound)?;
-    let lines = store::lines(db, quote.id).await.map_err(Error::internal)?;
-    let document = documents::latest_for(db, quote.id, "quote").await.map_err(Error::internal)?;
-    let currency = Currency::from_code(&quote.currency).unwrap_or(Currency::Jpy);
-    let status = effective_status(&quote, portal.clock.now());
-    let tz: chrono_tz::Tz = customer.time_zone.parse().unwrap_or(chrono_tz::Asia::Tokyo);
+    let partner = storage::partners::find(db, quote.partner_id).await?.ok_or(Error::NotFound)?;
+    let customer =
+        storage::customers::find(db, quote.partner_id, quote.customer_id).await?.ok_or(Error::NotFound)?;
+    let lines = store::lines(db, quote.id).await?;
+    let document = documents::latest_for(db, quote.id, DocumentKind::Quote).await?;
+    let currency = quote.currency;
+    let status = quote.status_at(portal.clock.now());
+    let tz = customer.time_zone;
     Ok(PublicQuote {
         number: quote.number.clone().unwrap_or_default(),
         revision: quote.revision,
@@ -96,14 +90,14 @@ pub async fn public_quote(portal: &Portal, token: &str) -> Result<PublicQuote> {
         customer_name: customer.company_name,
         contact_name: customer.contact_name,
         language: customer.language,
-        currency: quote.currency.clone(),
+        currency: currency.code().to_owned(),
         lines: lines.iter().map(|l| line_view(l, currency)).collect(),
-        subtotal: Money::from_minor(quote.subtotal_minor, currency),
-        tax: Money::from_minor(quote.tax_minor, currency),
-        tax_rate_percent: rust_decimal::Decimal::new(i64::from(quote.tax_rate_hundredths), 2)
+        subtotal: Money::from_minor(quote.totals.subtotal_minor, currency),
+        tax: Money::from_minor(quote.totals.tax_minor, currency),
+        tax_rate_percent: rust_decimal::Decimal::new(i64::from(quote.totals.tax_rate_hundredths), 2)
             .normalize()
             .to_string(),
-        total: Money::from_minor(quote.total_minor, currency),
+        total: Money::from_minor(quote.totals.total_minor, currency),
         valid_until: quote.valid_until,
         valid_through: quote.valid_until.map(|u| last_valid_day(u, tz).to_string()),
         notes: quote.notes,
@@ -120,9 +114,8 @@ pub async fn public_quote(portal: &Portal, token: &str) -> Result<PublicQuote> {
 /// `NotFound` for an unknown link.
 pub async fn public_pdf(portal: &Portal, token: &str) -> Result<(String, Vec<u8>)> {
     let quote = by_token(portal, token).await?;
-    let document = documents::latest_for(portal.db.conn(), quote.id, "quote")
-        .await
-        .map_err(Error::internal)?
+    let document = documents::latest_for(portal.db.conn(), quote.id, DocumentKind::Quote)
+        .await?
         .ok_or(Error::NotFound)?;
     Ok((format!("{}-r{}.pdf", document.number, quote.revision), document.content))
 }
@@ -151,6 +144,12 @@ fn not_acceptable(status: QuoteStatus) -> Error {
         }
     };
     Error::Conflict(Localized::new(en, ja))
+}
+
+/// The status of `quote` as it stands now, read again inside the transaction that lost a race.
+async fn current_status(tx: &storage::WriteTx, quote: &Quote, now: DateTime<Utc>) -> Result<QuoteStatus> {
+    let current = store::find(&**tx, quote.partner_id, quote.id).await?.ok_or(Error::NotFound)?;
+    Ok(current.status_at(now))
 }
 
 #[derive(Debug, Clone, Default)]
@@ -194,21 +193,17 @@ pub async fn accept_public(
         ));
     }
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    let changes = vec![
-        (QuoteColumn::Status, QuoteStatus::Accepted.as_str().into()),
-        (QuoteColumn::RespondedAt, Some(now).into()),
-        (QuoteColumn::AcceptedName, Some(name.clone()).into()),
-        (QuoteColumn::AcceptedIp, origin.client_ip.clone().into()),
-        (QuoteColumn::AcceptedPdfSha256, quote.pdf_sha256.clone().into()),
-        (QuoteColumn::UpdatedAt, now.into()),
-    ];
-    if !store::transition(&*tx, quote.id, &["sent"], Some(now), changes).await.map_err(Error::internal)? {
-        let current = store::find(&*tx, quote.partner_id, quote.id)
-            .await
-            .map_err(Error::internal)?
-            .ok_or(Error::NotFound)?;
-        return Err(not_acceptable(effective_status(&current, now)));
+    let tx = portal.db.write().await?;
+    let acceptance = Acceptance {
+        at: now,
+        name: name.clone(),
+        ip: origin.client_ip.clone(),
+        pdf_sha256: quote.pdf_sha256.clone(),
+        by_user: None,
+        reason: None,
+    };
+    if !store::mark_accepted(&*tx, quote.id, &acceptance).await? {
+        return Err(not_acceptable(current_status(&tx, &quote, now).await?));
     }
     let event = AuditEvent {
         action: "quote.accepted",
@@ -217,7 +212,7 @@ pub async fn accept_public(
         detail: serde_json::json!({ "name": name, "pdf_sha256": quote.pdf_sha256, "by": "customer" }),
     };
     audit::record(&*tx, now, None, Some(&name), origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     Ok(QuoteStatus::Accepted)
 }
 
@@ -250,19 +245,9 @@ pub async fn decline_public(
     let quote = by_token(portal, token).await?;
     let reason = reason_text("reason", reason, false)?;
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    let changes = vec![
-        (QuoteColumn::Status, QuoteStatus::Declined.as_str().into()),
-        (QuoteColumn::RespondedAt, Some(now).into()),
-        (QuoteColumn::ResponseReason, Some(reason.clone()).into()),
-        (QuoteColumn::UpdatedAt, now.into()),
-    ];
-    if !store::transition(&*tx, quote.id, &["sent"], Some(now), changes).await.map_err(Error::internal)? {
-        let current = store::find(&*tx, quote.partner_id, quote.id)
-            .await
-            .map_err(Error::internal)?
-            .ok_or(Error::NotFound)?;
-        return Err(not_acceptable(effective_status(&current, now)));
+    let tx = portal.db.write().await?;
+    if !store::mark_declined(&*tx, quote.id, &reason, now).await? {
+        return Err(not_acceptable(current_status(&tx, &quote, now).await?));
     }
     let event = AuditEvent {
         action: "quote.declined",
@@ -271,7 +256,7 @@ pub async fn decline_public(
         detail: serde_json::json!({ "reason": reason }),
     };
     audit::record(&*tx, now, None, None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     Ok(QuoteStatus::Declined)
 }
 
@@ -287,22 +272,20 @@ pub async fn accept_on_behalf(
     reason: &str,
 ) -> Result<super::QuoteView> {
     let partner = actor.partner()?;
-    let quote =
-        store::find(portal.db.conn(), partner, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
+    let quote = store::find(portal.db.conn(), partner, id).await?.ok_or(Error::NotFound)?;
     let reason = reason_text("reason", reason, true)?;
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    let changes = vec![
-        (QuoteColumn::Status, QuoteStatus::Accepted.as_str().into()),
-        (QuoteColumn::RespondedAt, Some(now).into()),
-        (QuoteColumn::AcceptedName, Some(actor.display_name.clone()).into()),
-        (QuoteColumn::AcceptedByUserId, Some(actor.user_id).into()),
-        (QuoteColumn::AcceptedPdfSha256, quote.pdf_sha256.clone().into()),
-        (QuoteColumn::ResponseReason, Some(reason.clone()).into()),
-        (QuoteColumn::UpdatedAt, now.into()),
-    ];
-    if !store::transition(&*tx, id, &["sent"], Some(now), changes).await.map_err(Error::internal)? {
-        return Err(not_acceptable(effective_status(&quote, now)));
+    let tx = portal.db.write().await?;
+    let acceptance = Acceptance {
+        at: now,
+        name: actor.display_name.clone(),
+        ip: None,
+        pdf_sha256: quote.pdf_sha256.clone(),
+        by_user: Some(actor.user_id),
+        reason: Some(reason.clone()),
+    };
+    if !store::mark_accepted(&*tx, id, &acceptance).await? {
+        return Err(not_acceptable(current_status(&tx, &quote, now).await?));
     }
     let event = AuditEvent {
         action: "quote.accepted_on_behalf",
@@ -311,7 +294,7 @@ pub async fn accept_on_behalf(
         detail: serde_json::json!({ "reason": reason }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     super::get_quote(portal, actor, id).await
 }
 
@@ -326,15 +309,10 @@ pub async fn withdraw_quote(
     id: Uuid,
 ) -> Result<super::QuoteView> {
     let partner = actor.partner()?;
-    let quote =
-        store::find(portal.db.conn(), partner, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
+    let quote = store::find(portal.db.conn(), partner, id).await?.ok_or(Error::NotFound)?;
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    let changes = vec![
-        (QuoteColumn::Status, QuoteStatus::Withdrawn.as_str().into()),
-        (QuoteColumn::UpdatedAt, now.into()),
-    ];
-    if !store::transition(&*tx, id, &["sent"], None, changes).await.map_err(Error::internal)? {
+    let tx = portal.db.write().await?;
+    if !store::mark_withdrawn(&*tx, id, now).await? {
         return Err(Error::conflict(
             "Only a sent quote can be withdrawn.",
             "取り下げられるのは送付済みの見積のみです。",
@@ -347,6 +325,6 @@ pub async fn withdraw_quote(
         detail: serde_json::json!({ "status_before": quote.status }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     super::get_quote(portal, actor, id).await
 }

@@ -1,35 +1,40 @@
-//! Sending a quote: re-priced from today's price book and frozen, numbered without gaps, rendered
-//! once to PDF with its hash and verification code, e-mailed with the customer's link; an earlier
-//! sent revision is superseded.
+//! Sending a quote: re-priced from its stored lines with today's price book and frozen, numbered
+//! without gaps, rendered once to PDF with its hash and verification code, e-mailed with the
+//! customer's link; the earlier sent revisions are superseded. A quote has one acceptance: once
+//! any revision was accepted, no later revision can be sent.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::QuoteStatus;
-use super::document::{QuoteDocumentData, format_date, last_valid_day, render_pdf};
-use super::draft::store_pricing;
-use super::link;
+use super::document::{QuoteDocumentData, format_date, render_pdf_off_workers};
+use super::draft::{store_pricing, totals};
 use super::pricing::{self, OrderedLine};
-use super::terms::{LineInput, QuoteInput, parse_terms};
+use super::validity::{last_valid_day, validity_end};
 use super::view::public_url;
+use super::{DraftChanges, Quote, QuoteStatus, Sending, link};
 use crate::domain::Portal;
 use crate::domain::actor::{Actor, Origin};
 use crate::domain::audit::{self, AuditEvent};
+use crate::domain::customers::Customer;
+use crate::domain::documents::IssuedDocument;
 use crate::domain::error::{Error, Result};
-use crate::domain::money::{Currency, Money};
-use crate::domain::partners::row_is_flex_eligible;
+use crate::domain::money::Money;
+use crate::domain::numbering::{self, DocumentKind};
+use crate::domain::partners::Partner;
+use crate::domain::partners::is_flex_eligible;
+use crate::domain::quote_requests::RequestStatus;
 use crate::mail::{self, Message};
-use crate::storage::documents::{self, DocumentRow};
-use crate::storage::quotes::{self as store, QuoteColumn};
-use crate::storage::{self, quote_requests};
+use crate::storage::documents;
+use crate::storage::quotes as store;
+use crate::storage::{self, WriteTx, quote_requests};
 
 #[derive(Debug, Serialize)]
 pub struct SentQuote {
     pub id: Uuid,
-    pub status: &'static str,
+    pub status: QuoteStatus,
     pub number: String,
     pub revision: i32,
     pub valid_until: DateTime<Utc>,
@@ -37,200 +42,187 @@ pub struct SentQuote {
     pub pdf_sha256: String,
 }
 
-/// The instant a quote stops being valid: the start of the day after its last day, in the
-/// customer's time zone.
-pub fn validity_end(sent_at: DateTime<Utc>, valid_days: i32, tz: Tz) -> DateTime<Utc> {
-    let sent_day = sent_at.with_timezone(&tz).date_naive();
-    let after_last = sent_day + Duration::days(i64::from(valid_days) + 1);
-    start_of_day(after_last, tz)
-}
-
-fn start_of_day(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    // Days that begin inside a daylight-saving gap start at the earliest valid local time.
-    midnight
-        .and_local_timezone(tz)
-        .earliest()
-        .or_else(|| (midnight + Duration::hours(1)).and_local_timezone(tz).earliest())
-        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
-}
-
-/// A document number such as `EXAM-Q-2026-00042`: the partner's prefix (from its slug), the kind,
-/// the year and the sequence.
-pub fn format_number(slug: &str, kind: char, year: i32, sequence: i64) -> String {
-    let prefix: String =
-        slug.chars().filter(char::is_ascii_alphanumeric).take(4).collect::<String>().to_ascii_uppercase();
-    format!("{prefix}-{kind}-{year}-{sequence:05}")
-}
-
 /// # Errors
-/// `NotFound`; `Conflict` when the quote is not a draft or the partner cannot quote Flex now;
-/// `Validation` when the price book no longer prices a line.
+/// `NotFound`; `Conflict` when the quote is not a draft, an earlier revision was accepted, or
+/// the partner cannot quote Flex now; `Validation` when the price book no longer prices a line.
 pub async fn send_quote(portal: &Portal, actor: &Actor, origin: &Origin, id: Uuid) -> Result<SentQuote> {
     let partner_id = actor.partner()?;
     let now = portal.clock.now();
-    let today = portal.today();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    let quote = store::find(&*tx, partner_id, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
-    if quote.status != QuoteStatus::Draft.as_str() {
+    let tx = portal.db.write().await?;
+    let quote = draft_to_send(&tx, partner_id, id).await?;
+    let partner = eligible_partner(&tx, partner_id, portal.today()).await?;
+    let customer =
+        storage::customers::find(&*tx, partner_id, quote.customer_id).await?.ok_or(Error::NotFound)?;
+    let tz = customer.time_zone;
+    let revisions = store::revisions(&*tx, quote.root_id).await?;
+    refuse_if_accepted(&revisions)?;
+
+    let quote = freeze_prices(portal, &tx, quote, &customer.country).await?;
+    let number = match revisions.iter().find_map(|r| r.number.clone()) {
+        Some(number) => number,
+        None => {
+            let year = now.with_timezone(&portal.time_zone).year();
+            numbering::next_number(&tx, partner_id, &partner.slug, DocumentKind::Quote, year).await?
+        }
+    };
+    let sending = Sending {
+        number: number.clone(),
+        valid_until: validity_end(now, quote.valid_days, tz),
+        sent_at: now,
+        pdf_sha256: String::new(),
+        link_token_hash: link::hash(&link::token(&portal.keys.links, id)),
+        language: customer.language.clone(),
+    };
+    let sending = issue_document(portal, &tx, &quote, &sending, &partner, &customer, tz).await?;
+    if !store::mark_sent(&*tx, id, &sending).await? {
+        return Err(Error::conflict("This quote was sent already.", "この見積は送付済みです。"));
+    }
+    supersede_earlier(&tx, &quote, now).await?;
+    if let Some(target) = quote.request_target_id {
+        quote_requests::set_status(
+            &*tx,
+            partner_id,
+            target,
+            &RequestStatus::OPEN,
+            RequestStatus::Quoted,
+            now,
+        )
+        .await?;
+    }
+    let url = public_url(portal, id);
+    let total = Money::from_minor(quote.totals.total_minor, quote.currency);
+    let last_day = last_valid_day(sending.valid_until, tz);
+    let message = quote_mail(&customer, &partner, &number, quote.revision, total, last_day, &url);
+    mail::enqueue(&*tx, message, now).await?;
+    let event = AuditEvent {
+        action: "quote.sent",
+        subject_type: "quote",
+        subject_id: Some(id.to_string()),
+        detail: serde_json::json!({ "number": number, "revision": quote.revision, "total_minor": quote.totals.total_minor, "pdf_sha256": sending.pdf_sha256 }),
+    };
+    audit::record(&*tx, now, Some(actor), None, origin, event).await?;
+    tx.commit().await?;
+    Ok(SentQuote {
+        id,
+        status: QuoteStatus::Sent,
+        number,
+        revision: quote.revision,
+        valid_until: sending.valid_until,
+        public_url: url,
+        pdf_sha256: sending.pdf_sha256,
+    })
+}
+
+/// The actor's quote `id`, which must be a draft.
+async fn draft_to_send(tx: &WriteTx, partner: Uuid, id: Uuid) -> Result<Quote> {
+    let quote = store::find(&**tx, partner, id).await?.ok_or(Error::NotFound)?;
+    if quote.status != QuoteStatus::Draft {
         return Err(Error::conflict(
             "Only a draft can be sent; this quote was sent already.",
             "送付できるのは下書きのみです。この見積は送付済みです。",
         ));
     }
-    let partner =
-        storage::partners::find(&*tx, partner_id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
-    if !row_is_flex_eligible(&partner, today) {
+    Ok(quote)
+}
+
+/// The actor's partner, which must be allowed to quote Flex today.
+async fn eligible_partner(tx: &WriteTx, partner: Uuid, today: NaiveDate) -> Result<Partner> {
+    let partner = storage::partners::find(&**tx, partner).await?.ok_or(Error::NotFound)?;
+    if !is_flex_eligible(&partner, today) {
         return Err(Error::conflict(
             "Your partner cannot send Flex quotes now (published Platinum/Gold with a current Flex agreement is required).",
             "現在 Flex の見積を送付できません（公開中で Flex 特約が有効なプラチナ／ゴールド販売店である必要があります）。",
         ));
     }
-    let customer = storage::customers::find(&*tx, partner_id, quote.customer_id)
-        .await
-        .map_err(Error::internal)?
-        .ok_or(Error::NotFound)?;
+    Ok(partner)
+}
 
-    // Freeze today's prices and tax into the quote.
-    let lines = store::lines(&*tx, id).await.map_err(Error::internal)?;
-    let ordered: Vec<OrderedLine> = {
-        let input = QuoteInput {
-            lines: lines
-                .iter()
-                .map(|l| LineInput {
-                    tokens: serde_json::json!(l.tokens),
-                    discount_percent: Some(
-                        rust_decimal::Decimal::new(i64::from(l.discount_hundredths), 2).to_string(),
-                    ),
-                })
-                .collect(),
-            ..QuoteInput::default()
-        };
-        parse_terms(&input, rust_decimal::Decimal::ONE_HUNDRED)?.lines
-    };
-    let currency = Currency::from_code(&quote.currency).unwrap_or(Currency::Jpy);
-    let priced = pricing::price(&*tx, currency, &customer.country, &ordered, today).await?;
-    store_pricing(&tx, id, &priced, now).await?;
+/// One acceptance per quote: once a revision was accepted, no other revision goes out.
+fn refuse_if_accepted(revisions: &[Quote]) -> Result<()> {
+    if revisions.iter().any(|r| r.status.is_accepted()) {
+        return Err(Error::conflict(
+            "An earlier revision of this quote was already accepted; this revision cannot be sent.",
+            "この見積の以前の版が既に承諾されているため、この版は送付できません。",
+        ));
+    }
+    Ok(())
+}
 
-    let tz: Tz = customer.time_zone.parse().unwrap_or(chrono_tz::Asia::Tokyo);
-    let year = now.with_timezone(&portal.time_zone).year();
-    let revisions = store::revisions(&*tx, quote.root_id).await.map_err(Error::internal)?;
-    let number = match revisions.iter().find_map(|r| r.number.clone()) {
-        Some(number) => number,
-        None => format_number(
-            &partner.slug,
-            'Q',
-            year,
-            documents::next_number(&*tx, partner_id, "quote", year).await.map_err(Error::internal)?,
-        ),
+/// Re-prices the draft's stored lines with today's price book and tax rule, and writes the
+/// prices onto it; returns the quote as it now stands.
+async fn freeze_prices(portal: &Portal, tx: &WriteTx, quote: Quote, country: &str) -> Result<Quote> {
+    let ordered: Vec<OrderedLine> = store::lines(&**tx, quote.id)
+        .await?
+        .iter()
+        .map(|line| OrderedLine { tokens: line.tokens, discount: line.discount })
+        .collect();
+    let priced = pricing::price(&**tx, quote.currency, country, &ordered, portal.today()).await?;
+    let changes = DraftChanges {
+        currency: priced.currency,
+        totals: totals(&priced)?,
+        valid_days: None,
+        notes: None,
+        at: portal.clock.now(),
     };
-    let valid_until = validity_end(now, quote.valid_days, tz);
-    let token = link::token(&portal.keys.links, id);
+    store_pricing(tx, quote.id, &priced, changes).await?;
+    store::find(&**tx, quote.partner_id, quote.id).await?.ok_or(Error::NotFound)
+}
+
+/// Renders the PDF (off the async workers) and stores it with its verification code; returns
+/// `sending` completed with the PDF's hash.
+async fn issue_document(
+    portal: &Portal,
+    tx: &WriteTx,
+    quote: &Quote,
+    sending: &Sending,
+    partner: &Partner,
+    customer: &Customer,
+    tz: Tz,
+) -> Result<Sending> {
     let verify_code = link::verify_code();
-    let mut frozen =
-        store::find(&*tx, partner_id, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
-    frozen.number = Some(number.clone());
-    frozen.valid_until = Some(valid_until);
-    let lines = store::lines(&*tx, id).await.map_err(Error::internal)?;
-    let pdf = render_pdf(
-        portal,
-        &QuoteDocumentData {
-            quote: &frozen,
-            lines: &lines,
-            partner: &partner,
-            customer: &customer,
-            issued_at: now,
-            verify_code: &verify_code,
-        },
-    )?;
-    let sha256 = link::hex(&Sha256::digest(&pdf));
-    documents::insert(
-        &*tx,
-        DocumentRow {
-            id: Uuid::new_v4(),
-            partner_id,
-            kind: "quote".into(),
-            subject_id: id,
-            number: number.clone(),
-            verify_code,
-            sha256: sha256.clone(),
-            content: pdf,
-            issued_at: now,
-        },
-    )
-    .await
-    .map_err(Error::internal)?;
-    let changes = vec![
-        (QuoteColumn::Status, QuoteStatus::Sent.as_str().into()),
-        (QuoteColumn::Number, Some(number.clone()).into()),
-        (QuoteColumn::ValidUntil, Some(valid_until).into()),
-        (QuoteColumn::SentAt, Some(now).into()),
-        (QuoteColumn::PdfSha256, Some(sha256.clone()).into()),
-        (QuoteColumn::LinkTokenHash, Some(link::hash(&token)).into()),
-        (QuoteColumn::Language, customer.language.clone().into()),
-        (QuoteColumn::UpdatedAt, now.into()),
-    ];
-    if !store::transition(&*tx, id, &["draft"], None, changes).await.map_err(Error::internal)? {
-        return Err(Error::conflict("This quote was sent already.", "この見積は送付済みです。"));
-    }
-    for earlier in revisions.iter().filter(|r| r.id != id && r.status == QuoteStatus::Sent.as_str()) {
-        store::transition(
-            &*tx,
-            earlier.id,
-            &["sent"],
-            None,
-            vec![
-                (QuoteColumn::Status, QuoteStatus::Superseded.as_str().into()),
-                (QuoteColumn::UpdatedAt, now.into()),
-            ],
-        )
-        .await
-        .map_err(Error::internal)?;
-    }
-    if let Some(target) = quote.request_target_id {
-        quote_requests::set_status(&*tx, partner_id, target, &["new", "in_progress"], "quoted", now)
-            .await
-            .map_err(Error::internal)?;
-    }
-    let url = public_url(portal, id);
-    let total = Money::from_minor(frozen.total_minor, currency);
-    mail::enqueue(
-        &*tx,
-        quote_mail(
-            &customer,
-            &partner,
-            &number,
-            frozen.revision,
-            total,
-            last_valid_day(valid_until, tz),
-            &url,
-        ),
-        now,
-    )
-    .await
-    .map_err(Error::internal)?;
-    let event = AuditEvent {
-        action: "quote.sent",
-        subject_type: "quote",
-        subject_id: Some(id.to_string()),
-        detail: serde_json::json!({ "number": number, "revision": frozen.revision, "total_minor": frozen.total_minor, "pdf_sha256": sha256 }),
+    let frozen = Quote {
+        number: Some(sending.number.clone()),
+        valid_until: Some(sending.valid_until),
+        ..quote.clone()
     };
-    audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
-    Ok(SentQuote {
-        id,
-        status: "sent",
-        number,
-        revision: frozen.revision,
-        valid_until,
-        public_url: url,
-        pdf_sha256: sha256,
-    })
+    let data = QuoteDocumentData {
+        quote: frozen,
+        lines: store::lines(&**tx, quote.id).await?,
+        partner: partner.clone(),
+        customer: customer.clone(),
+        time_zone: tz,
+        issued_at: sending.sent_at,
+        verify_code: verify_code.clone(),
+        public_base_url: portal.config.public_base_url.clone(),
+    };
+    let pdf = render_pdf_off_workers(data).await?;
+    let sha256 = link::hex(&Sha256::digest(&pdf));
+    let document = IssuedDocument {
+        id: Uuid::new_v4(),
+        partner_id: quote.partner_id,
+        kind: DocumentKind::Quote,
+        subject_id: quote.id,
+        number: sending.number.clone(),
+        verify_code,
+        sha256: sha256.clone(),
+        content: pdf,
+        issued_at: sending.sent_at,
+    };
+    documents::insert(&**tx, document).await?;
+    Ok(Sending { pdf_sha256: sha256, ..sending.clone() })
+}
+
+/// The revisions sent before `latest` are superseded by it. Checked again after superseding: an
+/// acceptance that landed since the revisions were read (or that the update waited for) keeps
+/// its revision accepted, and then this send is refused and rolled back.
+async fn supersede_earlier(tx: &WriteTx, latest: &Quote, now: DateTime<Utc>) -> Result<()> {
+    store::supersede_earlier(&**tx, latest.root_id, latest.id, now).await?;
+    refuse_if_accepted(&store::revisions(&**tx, latest.root_id).await?)
 }
 
 fn quote_mail(
-    customer: &storage::customers::CustomerRow,
-    partner: &storage::partners::PartnerRow,
+    customer: &Customer,
+    partner: &Partner,
     number: &str,
     revision: i32,
     total: Money,
@@ -275,8 +267,8 @@ pub async fn expire_due(portal: &Portal) -> Result<u64> {
 /// # Errors
 /// Database failures.
 pub async fn expire_due_at(db: &storage::Db, now: DateTime<Utc>) -> Result<u64> {
-    let tx = db.write().await.map_err(Error::internal)?;
-    let count = store::expire_due(&*tx, now).await.map_err(Error::internal)?;
-    tx.commit().await.map_err(Error::internal)?;
+    let tx = db.write().await?;
+    let count = store::expire_due(&*tx, now).await?;
+    tx.commit().await?;
     Ok(count)
 }

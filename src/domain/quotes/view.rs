@@ -6,14 +6,14 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::pricing::unit_price_from_e4;
-use super::{QuoteStatus, effective_status, link};
+use super::{Quote, QuoteLine, QuoteStatus, link};
 use crate::domain::Portal;
 use crate::domain::actor::Actor;
+use crate::domain::documents::DocumentKind;
 use crate::domain::error::{Error, Result};
 use crate::domain::money::{Currency, Money};
-use crate::domain::pricing::DiscountPercent;
 use crate::storage::documents;
-use crate::storage::quotes::{self as store, LineRow, QuoteRow};
+use crate::storage::quotes as store;
 
 #[derive(Debug, Serialize)]
 pub struct LineView {
@@ -57,16 +57,11 @@ pub struct QuoteView {
     pub updated_at: DateTime<Utc>,
 }
 
-pub fn line_view(line: &LineRow, currency: Currency) -> LineView {
+pub fn line_view(line: &QuoteLine, currency: Currency) -> LineView {
     LineView {
-        tokens: line.tokens,
+        tokens: i64::from(line.tokens.get()),
         unit_price: Money::new(unit_price_from_e4(line.unit_price_e4), currency),
-        discount_percent: DiscountPercent::from_hundredths(
-            u32::try_from(line.discount_hundredths).unwrap_or(0),
-        )
-        .unwrap_or(DiscountPercent::ZERO)
-        .get()
-        .to_string(),
+        discount_percent: line.discount.get().to_string(),
         amount: Money::from_minor(line.amount_minor, currency),
     }
 }
@@ -79,9 +74,9 @@ pub fn public_url(portal: &Portal, quote: Uuid) -> String {
     )
 }
 
-pub(super) fn assemble(portal: &Portal, row: QuoteRow, lines: &[LineRow], company_name: String) -> QuoteView {
-    let currency = Currency::from_code(&row.currency).unwrap_or(Currency::Jpy);
-    let status = effective_status(&row, portal.clock.now());
+pub(super) fn assemble(portal: &Portal, row: Quote, lines: &[QuoteLine], company_name: String) -> QuoteView {
+    let currency = row.currency;
+    let status = row.status_at(portal.clock.now());
     QuoteView {
         id: row.id,
         root_id: row.root_id,
@@ -90,12 +85,14 @@ pub(super) fn assemble(portal: &Portal, row: QuoteRow, lines: &[LineRow], compan
         status,
         customer: CustomerRef { id: row.customer_id, company_name },
         quote_request_id: row.request_target_id,
-        currency: row.currency.clone(),
+        currency: currency.code().to_owned(),
         lines: lines.iter().map(|l| line_view(l, currency)).collect(),
-        subtotal: Money::from_minor(row.subtotal_minor, currency),
-        tax: Money::from_minor(row.tax_minor, currency),
-        tax_rate_percent: (Decimal::new(i64::from(row.tax_rate_hundredths), 2)).normalize().to_string(),
-        total: Money::from_minor(row.total_minor, currency),
+        subtotal: Money::from_minor(row.totals.subtotal_minor, currency),
+        tax: Money::from_minor(row.totals.tax_minor, currency),
+        tax_rate_percent: (Decimal::new(i64::from(row.totals.tax_rate_hundredths), 2))
+            .normalize()
+            .to_string(),
+        total: Money::from_minor(row.totals.total_minor, currency),
         valid_days: row.valid_days,
         valid_until: row.valid_until,
         notes: row.notes.clone(),
@@ -114,12 +111,9 @@ pub(super) fn assemble(portal: &Portal, row: QuoteRow, lines: &[LineRow], compan
 /// `NotFound` for another partner's quote.
 pub async fn get_quote(portal: &Portal, actor: &Actor, id: Uuid) -> Result<QuoteView> {
     let partner = actor.partner()?;
-    let row =
-        store::find(portal.db.conn(), partner, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
-    let lines = store::lines(portal.db.conn(), id).await.map_err(Error::internal)?;
-    let customer = crate::storage::customers::find(portal.db.conn(), partner, row.customer_id)
-        .await
-        .map_err(Error::internal)?;
+    let row = store::find(portal.db.conn(), partner, id).await?.ok_or(Error::NotFound)?;
+    let lines = store::lines(portal.db.conn(), id).await?;
+    let customer = crate::storage::customers::find(portal.db.conn(), partner, row.customer_id).await?;
     Ok(assemble(portal, row, &lines, customer.map(|c| c.company_name).unwrap_or_default()))
 }
 
@@ -136,21 +130,19 @@ pub async fn list_quotes(
     per_page: u64,
 ) -> Result<(Vec<QuoteView>, u64)> {
     let partner = actor.partner()?;
-    if let Some(status) = status
-        && QuoteStatus::parse(status).is_none()
-    {
-        return Err(Error::field("status", "invalid", "Unknown quote status.", "不明なステータスです。"));
-    }
+    let status = match status {
+        Some(text) => Some(QuoteStatus::parse(text).ok_or_else(|| {
+            Error::field("status", "invalid", "Unknown quote status.", "不明なステータスです。")
+        })?),
+        None => None,
+    };
     let (rows, total) =
         store::list(portal.db.conn(), partner, status, customer, (page.max(1) - 1) * per_page, per_page)
-            .await
-            .map_err(Error::internal)?;
+            .await?;
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
-        let lines = store::lines(portal.db.conn(), row.id).await.map_err(Error::internal)?;
-        let customer = crate::storage::customers::find(portal.db.conn(), partner, row.customer_id)
-            .await
-            .map_err(Error::internal)?;
+        let lines = store::lines(portal.db.conn(), row.id).await?;
+        let customer = crate::storage::customers::find(portal.db.conn(), partner, row.customer_id).await?;
         views.push(assemble(portal, row, &lines, customer.map(|c| c.company_name).unwrap_or_default()));
     }
     Ok((views, total))
@@ -162,11 +154,8 @@ pub async fn list_quotes(
 /// `NotFound` for another partner's quote or a draft (which has no PDF yet).
 pub async fn quote_pdf(portal: &Portal, actor: &Actor, id: Uuid) -> Result<(String, Vec<u8>)> {
     let partner = actor.partner()?;
-    let row =
-        store::find(portal.db.conn(), partner, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
-    let document = documents::latest_for(portal.db.conn(), row.id, "quote")
-        .await
-        .map_err(Error::internal)?
-        .ok_or(Error::NotFound)?;
+    let row = store::find(portal.db.conn(), partner, id).await?.ok_or(Error::NotFound)?;
+    let document =
+        documents::latest_for(portal.db.conn(), row.id, DocumentKind::Quote).await?.ok_or(Error::NotFound)?;
     Ok((format!("{}-r{}.pdf", document.number, row.revision), document.content))
 }

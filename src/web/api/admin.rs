@@ -10,8 +10,7 @@ use uuid::Uuid;
 use crate::domain::Portal;
 use crate::domain::accounts::{self, NewUser};
 use crate::domain::actor::Origin;
-use crate::domain::audit;
-use crate::storage::audit::AuditRow;
+use crate::domain::audit::{self, AuditEntry};
 use crate::storage::users::UserRow;
 use crate::web::auth::Admin;
 use crate::web::error::WebError;
@@ -110,8 +109,8 @@ struct AuditView {
     detail: serde_json::Value,
 }
 
-impl From<AuditRow> for AuditView {
-    fn from(row: AuditRow) -> Self {
+impl From<AuditEntry> for AuditView {
+    fn from(row: AuditEntry) -> Self {
         Self {
             id: row.id,
             at: row.at,
@@ -123,7 +122,7 @@ impl From<AuditRow> for AuditView {
             subject_id: row.subject_id,
             client_ip: row.client_ip,
             request_id: row.request_id,
-            detail: serde_json::from_str(&row.detail).unwrap_or_default(),
+            detail: row.detail,
         }
     }
 }

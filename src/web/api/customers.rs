@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::domain::Portal;
 use crate::domain::actor::Origin;
+use crate::domain::customers::Customer;
 use crate::domain::customers::{self, CustomerInput};
-use crate::storage::customers::CustomerRow;
 use crate::web::auth::PartnerStaff;
 use crate::web::error::WebError;
 use crate::web::json::ApiJson;
@@ -33,8 +33,8 @@ pub struct CustomerView {
     updated_at: DateTime<Utc>,
 }
 
-impl From<CustomerRow> for CustomerView {
-    fn from(r: CustomerRow) -> Self {
+impl From<Customer> for CustomerView {
+    fn from(r: Customer) -> Self {
         Self {
             id: r.id,
             company_name: r.company_name,
@@ -45,7 +45,7 @@ impl From<CustomerRow> for CustomerView {
             address: r.address,
             country: r.country,
             language: r.language,
-            time_zone: r.time_zone,
+            time_zone: r.time_zone.name().to_owned(),
             purchaser_autodesk_id: r.purchaser_autodesk_id,
             created_at: r.created_at,
             updated_at: r.updated_at,

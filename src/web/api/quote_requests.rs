@@ -10,8 +10,7 @@ use uuid::Uuid;
 use crate::domain::Portal;
 use crate::domain::actor::Origin;
 use crate::domain::quote_requests::reason::reason_text;
-use crate::domain::quote_requests::{self, RequestInput, Submitted};
-use crate::storage::quote_requests::{RequestRow, TargetRow};
+use crate::domain::quote_requests::{self, QuoteRequest, RequestInput, RequestTarget, Submitted};
 use crate::web::auth::PartnerStaff;
 use crate::web::error::WebError;
 use crate::web::json::ApiJson;
@@ -90,18 +89,18 @@ pub struct InboxItem {
     received_at: DateTime<Utc>,
 }
 
-pub fn item((target, request): (TargetRow, RequestRow)) -> InboxItem {
+pub fn item((target, request): (RequestTarget, QuoteRequest)) -> InboxItem {
     InboxItem {
         id: target.id,
         reference: request.reference,
-        status: target.status,
+        status: target.status.as_str().to_owned(),
         reason: reason_text(&target.reason, "en"),
         reason_code: target.reason,
         company: request.company,
         contact_name: request.contact_name,
         email: request.email,
         autodesk_id: request.autodesk_id,
-        tokens: request.tokens,
+        tokens: i64::from(request.tokens.get()),
         country: request.country,
         region: request.region,
         language: request.language,

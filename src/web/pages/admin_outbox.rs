@@ -9,8 +9,7 @@ use uuid::Uuid;
 use crate::config::Profile;
 use crate::domain::Portal;
 use crate::domain::error::Error;
-use crate::mail::DeliveryStatus;
-use crate::storage::outbox::{self, OutboxRow};
+use crate::mail::{self, DeliveryStatus, OutboxEntry};
 use crate::web::auth::Admin;
 use crate::web::error::WebError;
 use crate::web::page::Page;
@@ -25,10 +24,10 @@ fn time(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
-fn view(row: &OutboxRow) -> serde_json::Value {
-    let status = DeliveryStatus::of(row);
+fn view(row: &OutboxEntry) -> serde_json::Value {
+    let status = row.status;
     serde_json::json!({
-        "id": row.id, "to": row.to_address, "subject": row.subject, "kind": row.kind,
+        "id": row.id, "to": row.to, "subject": row.subject, "kind": row.kind,
         "related_id": row.related_id, "created_at": time(row.created_at), "attempts": row.attempts,
         "status": status.as_str(), "sent_at": row.sent_at.map(time),
         "next_attempt_at": (status == DeliveryStatus::Retrying || status == DeliveryStatus::Pending)
@@ -50,7 +49,7 @@ async fn list(
     let paging = paging.clamped();
     let offset = (paging.page - 1).saturating_mul(paging.per_page);
     let (rows, total) =
-        outbox::list(portal.db.conn(), offset, paging.per_page).await.map_err(Error::internal)?;
+        mail::outbox_page(&portal.db, offset, paging.per_page).await.map_err(Error::internal)?;
     let messages: Vec<_> = rows.iter().map(view).collect();
     Ok(page.render(
         "admin/outbox",
@@ -63,9 +62,9 @@ async fn detail(portal: &State<Portal>, page: Page, _admin: Admin, id: Uuid) -> 
     if !available(portal.config.profile) {
         return Err(Error::NotFound.into());
     }
-    let row = outbox::find(portal.db.conn(), id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
+    let row = mail::outbox_entry(&portal.db, id).await.map_err(Error::internal)?.ok_or(Error::NotFound)?;
     let mut message = view(&row);
-    message["body"] = row.body_text.into();
+    message["body"] = row.body.into();
     Ok(page.render("admin/outbox_message", serde_json::json!({ "message": message })))
 }
 

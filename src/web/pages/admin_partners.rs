@@ -11,10 +11,10 @@ use uuid::Uuid;
 
 use crate::domain::Portal;
 use crate::domain::accounts::NewUser;
-use crate::domain::actor::Origin;
+use crate::domain::actor::{Actor, Origin};
 use crate::domain::error::{Error, FieldError};
+use crate::domain::partners::Partner;
 use crate::domain::partners::{self, PartnerInput};
-use crate::storage::partners::PartnerRow;
 use crate::web::auth::Admin;
 use crate::web::csrf::Protected;
 use crate::web::error::{WebError, field_errors};
@@ -167,7 +167,7 @@ async fn list(
 
 fn edit_page(
     page: &Page,
-    row: Option<&PartnerRow>,
+    row: Option<&Partner>,
     input: &PartnerInput,
     errors: serde_json::Value,
     staff: serde_json::Value,
@@ -228,9 +228,8 @@ async fn create(
     }
 }
 
-async fn staff_of(portal: &Portal, id: Uuid) -> Result<serde_json::Value, WebError> {
-    let rows =
-        crate::storage::users::list_for_partner(portal.db.conn(), id).await.map_err(Error::internal)?;
+async fn staff_of(portal: &Portal, actor: &Actor, id: Uuid) -> Result<serde_json::Value, WebError> {
+    let rows = partners::partner_staff(portal, actor, id).await?;
     Ok(rows
         .iter()
         .map(|u| serde_json::json!({"email": u.email, "display_name": u.display_name, "role": u.role}))
@@ -252,7 +251,7 @@ async fn edit(
         Some(&row),
         &PartnerInput::from_row(&row),
         serde_json::json!({}),
-        staff_of(portal, id).await?,
+        staff_of(portal, &admin.0, id).await?,
         portal.today(),
         notice,
     ))
@@ -278,7 +277,7 @@ async fn update(
                 Some(&row),
                 &input,
                 errors_by_field(&errors, page.lang),
-                staff_of(portal, id).await?,
+                staff_of(portal, &admin.0, id).await?,
                 portal.today(),
                 None,
             );
@@ -326,7 +325,7 @@ async fn add_staff(
                 "admin/partner_form",
                 serde_json::json!({
                     "record": PartnerRecord::of(&row, portal.today()), "form": form_view(&PartnerInput::from_row(&row)),
-                    "errors": {}, "choices": choices(page.lang), "staff": staff_of(portal, id).await?,
+                    "errors": {}, "choices": choices(page.lang), "staff": staff_of(portal, &admin.0, id).await?,
                     "staff_errors": errors_by_field(&errors, page.lang), "staff_email": form.email,
                 }),
             );

@@ -11,7 +11,7 @@ use crate::domain::Portal;
 use crate::domain::actor::Origin;
 use crate::domain::contact::Email;
 use crate::domain::error::Error;
-use crate::domain::partners::search_index::is_flex_eligible;
+use crate::domain::partners::is_flex_eligible;
 use crate::domain::quantity::TokenQuantity;
 use crate::domain::quote_requests::{self, RequestInput, receipt};
 use crate::web::csrf::Protected;

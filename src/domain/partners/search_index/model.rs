@@ -128,22 +128,3 @@ pub struct SearchResult<'a> {
     /// Shared with the index's summary of the query, so repeats do not copy it.
     pub facets: std::sync::Arc<Facets>,
 }
-
-/// Flex-eligible = published AND tier is Platinum or Gold AND signed_on <= today <= expires_on,
-/// both dates present. This is the only place the rule lives; callers holding plain fields (a DB
-/// row, a form) use it directly rather than building a `PartnerDoc`.
-pub fn flex_eligible(
-    published: bool,
-    tier: Tier,
-    signed_on: Option<NaiveDate>,
-    expires_on: Option<NaiveDate>,
-    today: NaiveDate,
-) -> bool {
-    let tier_ok = matches!(tier, Tier::Platinum | Tier::Gold);
-    let in_term = matches!((signed_on, expires_on), (Some(s), Some(e)) if s <= today && today <= e);
-    published && tier_ok && in_term
-}
-
-pub fn is_flex_eligible(doc: &PartnerDoc, today: NaiveDate) -> bool {
-    flex_eligible(doc.published, doc.tier, doc.flex_signed_on, doc.flex_expires_on, today)
-}

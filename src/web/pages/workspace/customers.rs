@@ -9,12 +9,12 @@ use rocket::{State, get, post, routes};
 use uuid::Uuid;
 
 use super::quotes::quote_rows;
-use super::view::{FormReply, errors_by_field, local_time, notice, pager_params, time_zone};
+use super::view::{FormReply, errors_by_field, local_time, notice, pager_params};
 use crate::domain::actor::{Actor, Origin};
+use crate::domain::customers::Customer;
 use crate::domain::customers::{self, CustomerInput};
 use crate::domain::error::{Error, FieldError};
 use crate::domain::{Portal, quotes};
-use crate::storage::customers::CustomerRow;
 use crate::web::auth::PartnerStaff;
 use crate::web::csrf::Protected;
 use crate::web::error::WebError;
@@ -76,11 +76,11 @@ fn form_view(input: &CustomerInput) -> serde_json::Value {
     })
 }
 
-fn row_view(row: &CustomerRow) -> serde_json::Value {
+fn row_view(row: &Customer) -> serde_json::Value {
     serde_json::json!({
         "id": row.id, "company_name": row.company_name, "contact_name": row.contact_name, "email": row.email,
-        "language": row.language, "time_zone": row.time_zone,
-        "updated": local_time(row.updated_at, time_zone(&row.time_zone)),
+        "language": row.language, "time_zone": row.time_zone.name(),
+        "updated": local_time(row.updated_at, row.time_zone),
     })
 }
 
@@ -113,7 +113,7 @@ async fn customer_page(
     portal: &Portal,
     page: &Page,
     actor: &Actor,
-    row: Option<&CustomerRow>,
+    row: Option<&Customer>,
     input: &CustomerInput,
     errors: &[FieldError],
     notice: Option<String>,
@@ -121,7 +121,7 @@ async fn customer_page(
     let quotes = match row {
         Some(row) => {
             let (views, _) = quotes::list_quotes(portal, actor, None, Some(row.id), 1, QUOTES_SHOWN).await?;
-            quote_rows(&views, time_zone(&row.time_zone))
+            quote_rows(&views, row.time_zone)
         }
         None => Vec::new(),
     };

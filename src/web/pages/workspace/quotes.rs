@@ -11,7 +11,7 @@ use rocket::{State, get, post, routes};
 use uuid::Uuid;
 
 use super::quote_editor::{QuoteForm, Submission, editor_view};
-use super::view::{FormReply, grouped, local_time, notice, pager_params, time_zone};
+use super::view::{FormReply, grouped, local_time, notice, pager_params};
 use crate::domain::actor::{Actor, Origin};
 use crate::domain::error::{Error, FieldError};
 use crate::domain::money::Currency;
@@ -69,7 +69,7 @@ async fn list(
             Some(tz) => *tz,
             None => {
                 let customer = customers::get_customer(portal, &staff.0, view.customer.id).await?;
-                *zones.entry(view.customer.id).or_insert_with(|| time_zone(&customer.time_zone))
+                *zones.entry(view.customer.id).or_insert(customer.time_zone)
             }
         };
         rows.push(quote_row(view, tz));
@@ -106,7 +106,7 @@ async fn new_page(
         _ => Vec::new(),
     };
     let currency = customer.as_ref().map_or(Currency::Jpy, quotes::default_currency);
-    let tokens = found.as_ref().map(|(_, r)| r.tokens);
+    let tokens = found.as_ref().map(|(_, r)| i64::from(r.tokens.get()));
     let fresh = QuoteForm::new_quote(customer_id, request, currency, tokens);
     let editor = match submitted {
         Some((form, errors, submission)) => {
@@ -119,7 +119,7 @@ async fn new_page(
         serde_json::json!({
             "customer": customer.as_ref().map(|c| serde_json::json!({"id": c.id, "company_name": c.company_name})),
             "request": found.as_ref().map(|(t, r)| serde_json::json!({
-                "id": t.id, "reference": r.reference, "company": r.company, "tokens": grouped(r.tokens),
+                "id": t.id, "reference": r.reference, "company": r.company, "tokens": grouped(i64::from(r.tokens.get())),
             })),
             "choices": choices.iter().map(|c| serde_json::json!({"id": c.id, "company_name": c.company_name})).collect::<Vec<_>>(),
             "editor": editor,
@@ -219,7 +219,7 @@ pub async fn quote_page(
     Ok(page.render(
         "app/quote",
         serde_json::json!({
-            "quote": quote_view(&view, time_zone(&customer.time_zone)), "editor": editor, "choices": [],
+            "quote": quote_view(&view, customer.time_zone), "editor": editor, "choices": [],
             "notice": shown.notice, "alert": shown.alert, "reason": shown.reason, "reason_error": shown.reason_error,
         }),
     ))

@@ -17,7 +17,7 @@ use crate::domain::actor::Origin;
 use crate::domain::error::Error;
 use crate::domain::quote_requests;
 use crate::domain::quote_requests::reason::reason_text;
-use crate::storage::quote_requests::{RequestRow, TargetRow};
+use crate::domain::quote_requests::{QuoteRequest, RequestTarget};
 use crate::web::auth::PartnerStaff;
 use crate::web::csrf::{CsrfOnly, Protected};
 use crate::web::error::{WebError, field_errors};
@@ -26,12 +26,12 @@ use crate::web::pagination::{PageQuery, Pager};
 
 const STATUSES: [&str; 4] = ["new", "in_progress", "quoted", "declined"];
 
-fn item(page: &Page, (target, request): &(TargetRow, RequestRow)) -> serde_json::Value {
+fn item(page: &Page, (target, request): &(RequestTarget, QuoteRequest)) -> serde_json::Value {
     serde_json::json!({
-        "id": target.id, "reference": request.reference, "status": target.status, "reason": reason_text(&target.reason, page.lang.code()),
+        "id": target.id, "reference": request.reference, "status": target.status.as_str(), "reason": reason_text(&target.reason, page.lang.code()),
         "received": local_time(target.created_at, DEFAULT_TIME_ZONE), "company": request.company,
         "contact_name": request.contact_name, "email": request.email, "autodesk_id": request.autodesk_id,
-        "tokens": grouped(request.tokens), "country": country_name(&request.country, page.lang),
+        "tokens": grouped(i64::from(request.tokens.get())), "country": country_name(&request.country, page.lang),
         "region": request.region.as_deref().map(|r| region_name(r, page.lang)),
         "language": language_name(&request.language, page.lang), "message": request.message,
         "customer_id": target.customer_id,
@@ -61,7 +61,7 @@ async fn inbox(
 
 fn request_page(
     page: &Page,
-    found: &(TargetRow, RequestRow),
+    found: &(RequestTarget, QuoteRequest),
     notice: Option<String>,
     alert: Option<String>,
 ) -> Template {
@@ -127,7 +127,7 @@ async fn set_status(
     let status = form.0.status;
     match quote_requests::set_status(portal, &staff.0, &origin, id, &status).await {
         Ok((target, _)) => {
-            Ok(FormReply::Done(Redirect::to(format!("/app/requests/{id}?done={}", target.status))))
+            Ok(FormReply::Done(Redirect::to(format!("/app/requests/{id}?done={}", target.status.as_str()))))
         }
         Err(Error::Conflict(message)) => {
             let found = quote_requests::get(portal, &staff.0, id).await?;

@@ -86,22 +86,6 @@ fn facets_count_the_full_match_set() {
 }
 
 #[test]
-fn eligibility_rule() {
-    let (signed, expires) = (Some(day(2025, 1, 1)), Some(day(2025, 12, 31)));
-    let today = today();
-    assert!(flex_eligible(true, Tier::Platinum, signed, expires, today));
-    assert!(flex_eligible(true, Tier::Gold, signed, expires, today));
-    assert!(!flex_eligible(true, Tier::Silver, signed, expires, today));
-    assert!(!flex_eligible(true, Tier::Authorized, signed, expires, today));
-    assert!(!flex_eligible(false, Tier::Platinum, signed, expires, today));
-    assert!(!flex_eligible(true, Tier::Gold, signed, Some(day(2025, 5, 31)), today), "expired");
-    assert!(!flex_eligible(true, Tier::Gold, Some(day(2025, 6, 2)), expires, today), "not yet signed");
-    assert!(!flex_eligible(true, Tier::Gold, None, expires, today));
-    assert!(!flex_eligible(true, Tier::Gold, signed, None, today));
-    assert!(flex_eligible(true, Tier::Gold, Some(today), Some(today), today), "both bounds inclusive");
-}
-
-#[test]
 fn flex_only_flips_after_the_last_day() {
     let mut gold = doc("gold", "ゴールド", "Gold KK", Tier::Gold);
     (gold.flex_signed_on, gold.flex_expires_on) = (Some(day(2024, 4, 1)), Some(day(2025, 3, 31)));

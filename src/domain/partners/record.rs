@@ -1,0 +1,34 @@
+//! A partner as stored, every field already parsed: its tier, its maximum discount and its code
+//! lists (regions, languages, services).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::Tier;
+use crate::domain::pricing::DiscountPercent;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partner {
+    pub id: Uuid,
+    pub slug: String,
+    pub csn: String,
+    pub name_ja: String,
+    pub name_en: String,
+    pub description_ja: String,
+    pub description_en: String,
+    pub tier: Tier,
+    pub country: String,
+    pub regions: Vec<String>,
+    pub languages: Vec<String>,
+    pub services: Vec<String>,
+    pub website: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub invoice_registration_number: Option<String>,
+    pub max_discount: DiscountPercent,
+    pub flex_signed_on: Option<NaiveDate>,
+    pub flex_expires_on: Option<NaiveDate>,
+    pub published: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
