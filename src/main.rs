@@ -167,7 +167,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             let input = NewUser { email, display_name: name, role, partner_id, password, locale: None };
             match create_user(&portal, None, &Origin::default(), input).await {
                 Ok(user) => {
-                    println!("created {} ({})", user.email, user.role);
+                    println!("created {} ({})", user.email, user.role.as_str());
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => Err(describe(e)),

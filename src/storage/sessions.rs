@@ -8,19 +8,57 @@ use uuid::Uuid;
 use super::entities::session::{self, Entity as Sessions};
 use super::entities::user;
 
-pub use session::Model as SessionRow;
+use super::Error;
+use crate::domain::accounts::{Session, SessionKind, User};
 
-pub async fn insert(db: &impl ConnectionTrait, row: SessionRow) -> Result<(), DbErr> {
-    session::ActiveModel::from(row).insert(db).await.map(|_| ())
+impl TryFrom<session::Model> for Session {
+    type Error = Error;
+
+    fn try_from(row: session::Model) -> Result<Self, Error> {
+        let kind = SessionKind::parse(&row.kind)
+            .ok_or_else(|| Error::unreadable("sessions", row.id, "kind", &row.kind))?;
+        Ok(Session {
+            id: row.id,
+            user_id: row.user_id,
+            kind,
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            expires_at: row.expires_at,
+            revoked_at: row.revoked_at,
+            client_ip: row.client_ip,
+        })
+    }
+}
+
+impl From<Session> for session::Model {
+    fn from(s: Session) -> Self {
+        Self {
+            id: s.id,
+            user_id: s.user_id,
+            kind: s.kind.as_str().to_owned(),
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+            expires_at: s.expires_at,
+            revoked_at: s.revoked_at,
+            client_ip: s.client_ip,
+        }
+    }
+}
+
+pub async fn insert(db: &impl ConnectionTrait, session: Session) -> Result<(), DbErr> {
+    session::ActiveModel::from(session::Model::from(session)).insert(db).await.map(|_| ())
 }
 
 /// The session with its user, in one round trip.
-pub async fn find_with_user(
-    db: &impl ConnectionTrait,
-    id: Uuid,
-) -> Result<Option<(SessionRow, user::Model)>, DbErr> {
+///
+/// # Errors
+/// Database failures; `Unreadable` for a session kind or user role the portal does not know.
+pub async fn find_with_user(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<(Session, User)>, Error> {
     let found = Sessions::find_by_id(id).find_also_related(user::Entity).one(db).await?;
-    Ok(found.and_then(|(s, u)| u.map(|u| (s, u))))
+    match found {
+        Some((session, Some(user))) => Ok(Some((Session::try_from(session)?, User::try_from(user)?))),
+        _ => Ok(None),
+    }
 }
 
 /// Records activity, at most once a minute per session to keep reads cheap.

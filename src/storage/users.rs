@@ -6,32 +6,89 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::Error;
 use super::entities::user::{self, Entity as Users};
 
-pub use user::Model as UserRow;
+use crate::domain::accounts::User;
+use crate::domain::actor::Role;
 
-pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<UserRow>, DbErr> {
-    Users::find().filter(user::Column::Email.eq(email)).one(db).await
+impl TryFrom<user::Model> for User {
+    type Error = Error;
+
+    fn try_from(row: user::Model) -> Result<Self, Error> {
+        let role =
+            Role::parse(&row.role).ok_or_else(|| Error::unreadable("users", row.id, "role", &row.role))?;
+        Ok(User {
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            password_hash: row.password_hash,
+            role,
+            partner_id: row.partner_id,
+            locale: row.locale,
+            active: row.active,
+            password_changed_at: row.password_changed_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
 }
 
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<UserRow>, DbErr> {
-    Users::find_by_id(id).one(db).await
+impl From<User> for user::Model {
+    fn from(u: User) -> Self {
+        Self {
+            id: u.id,
+            email: u.email,
+            display_name: u.display_name,
+            password_hash: u.password_hash,
+            role: u.role.as_str().to_owned(),
+            partner_id: u.partner_id,
+            locale: u.locale,
+            active: u.active,
+            password_changed_at: u.password_changed_at,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
+    }
+}
+
+fn read_all(rows: Vec<user::Model>) -> Result<Vec<User>, Error> {
+    rows.into_iter().map(User::try_from).collect()
+}
+
+/// # Errors
+/// Database failures; `Unreadable` for a row holding an unknown role.
+pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<User>, Error> {
+    Users::find().filter(user::Column::Email.eq(email)).one(db).await?.map(User::try_from).transpose()
+}
+
+/// # Errors
+/// As [`find_by_email`].
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<User>, Error> {
+    Users::find_by_id(id).one(db).await?.map(User::try_from).transpose()
 }
 
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     Users::find().count(db).await
 }
 
-pub async fn insert(db: &impl ConnectionTrait, row: UserRow) -> Result<UserRow, DbErr> {
-    user::ActiveModel::from(row).insert(db).await
+/// # Errors
+/// The database refused the row (a taken e-mail, an unknown partner: see
+/// [`super::UniqueViolation`] and [`super::broke_foreign_key`]).
+pub async fn insert(db: &impl ConnectionTrait, user: User) -> Result<User, DbErr> {
+    let row = user::ActiveModel::from(user::Model::from(user)).insert(db).await?;
+    User::try_from(row).map_err(|e| DbErr::Custom(e.to_string()))
 }
 
 /// A page of users, newest first.
-pub async fn list(db: &impl ConnectionTrait, offset: u64, limit: u64) -> Result<(Vec<UserRow>, u64), DbErr> {
+///
+/// # Errors
+/// As [`find_by_email`].
+pub async fn list(db: &impl ConnectionTrait, offset: u64, limit: u64) -> Result<(Vec<User>, u64), Error> {
     let total = Users::find().count(db).await?;
     let rows =
         Users::find().order_by_desc(user::Column::CreatedAt).offset(offset).limit(limit).all(db).await?;
-    Ok((rows, total))
+    Ok((read_all(rows)?, total))
 }
 
 pub async fn set_password_hash(
@@ -60,11 +117,15 @@ pub async fn set_locale(db: &impl ConnectionTrait, id: Uuid, locale: &str) -> Re
         .map(|_| ())
 }
 
-/// The staff of one partner, by name.
-pub async fn list_for_partner(db: &impl ConnectionTrait, partner_id: Uuid) -> Result<Vec<UserRow>, DbErr> {
-    Users::find()
+/// The staff of one partner, by e-mail.
+///
+/// # Errors
+/// As [`find_by_email`].
+pub async fn list_for_partner(db: &impl ConnectionTrait, partner_id: Uuid) -> Result<Vec<User>, Error> {
+    let rows = Users::find()
         .filter(user::Column::PartnerId.eq(partner_id))
         .order_by_asc(user::Column::Email)
         .all(db)
-        .await
+        .await?;
+    read_all(rows)
 }

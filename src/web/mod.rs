@@ -1,5 +1,5 @@
 //! The web layer: routes (pages and the JSON API), guards, forms, views and the mapping of errors
-//! to HTTP. Calls into `domain`; never into `storage` for writes.
+//! to HTTP. Calls into `domain` only, which owns persistence.
 
 pub mod api;
 pub mod assets;

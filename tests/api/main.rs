@@ -21,6 +21,7 @@ mod directory_restart;
 mod health;
 mod helpers;
 mod jobs;
+mod layers;
 mod limits;
 mod mail;
 mod no_server_errors;

@@ -132,3 +132,27 @@ async fn a_partner_with_an_unknown_stored_tier_is_an_internal_error_not_authoriz
     corrupt(&app, "partners", &seller.partner_id.to_string(), "tier", "diamond").await;
     assert_internal_error(&app, "/api/v1/partner", &seller.token).await;
 }
+
+#[rocket::async_test]
+async fn a_user_with_an_unknown_stored_role_is_a_server_error_not_a_sign_in_or_a_guess() {
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    app.user("ops@example.com", "admin").await;
+    let operator = app.token("ops@example.com").await;
+    let user = flexportal::storage::users::find_by_email(app.portal().db.conn(), "sales@exmp.example")
+        .await
+        .unwrap()
+        .unwrap();
+    corrupt(&app, "users", &user.id.to_string(), "role", "superuser").await;
+
+    // Their own session cannot be checked: not 401 (sign in again), not a role made up.
+    let response = app.client.get("/api/v1/me").header(bearer(&seller.token)).dispatch().await;
+    assert!(response.status().code >= 500, "{}", response.status());
+    let body = problem(response).await;
+    assert!(body["request_id"].as_str().is_some_and(|id| !id.is_empty()), "{body}");
+
+    // The operator's list of users names no role it cannot read.
+    assert_internal_error(&app, "/api/v1/admin/users", &operator).await;
+    let response = app.client.get("/api/v1/admin/users").header(bearer(&operator)).dispatch().await;
+    assert!(!response.into_string().await.unwrap_or_default().contains("superuser"));
+}

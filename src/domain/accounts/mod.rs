@@ -1,9 +1,12 @@
 //! Accounts and sessions: creating users, signing in and out, and proving who a request comes from.
 
 pub mod password;
+mod record;
 pub mod tokens;
 pub mod totp;
 mod users;
+
+pub use record::{Session, SessionKind, User};
 
 pub use users::{NewUser, change_password, create_user, list_users, partner_id_by_slug};
 
@@ -13,28 +16,12 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::Portal;
-use super::actor::{Actor, Origin, Role};
+use super::actor::{Actor, Origin};
 use super::audit::{self, AuditEvent};
 use super::contact::Email;
 use super::error::{Error, FieldError, Result};
-use crate::storage::{self, sessions::SessionRow};
+use crate::storage;
 use tokens::Audience;
-
-/// How a session is carried: a browser cookie (idle timeout applies) or an API bearer token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionKind {
-    Browser,
-    Api,
-}
-
-impl SessionKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            SessionKind::Browser => "browser",
-            SessionKind::Api => "api",
-        }
-    }
-}
 
 /// A freshly issued session token.
 #[derive(Debug)]
@@ -153,7 +140,7 @@ pub async fn complete_login(
 /// Opens a session for a user whose credentials were checked, storing a stronger hash if one was made.
 async fn open_session(
     portal: &Portal,
-    user: storage::users::UserRow,
+    user: User,
     rehash: Option<String>,
     kind: SessionKind,
     origin: &Origin,
@@ -172,10 +159,10 @@ async fn open_session(
     }
     storage::sessions::insert(
         &*tx,
-        SessionRow {
+        Session {
             id: session_id,
             user_id: user.id,
-            kind: kind.as_str().into(),
+            kind,
             created_at: now,
             last_seen_at: now,
             expires_at,
@@ -252,7 +239,7 @@ pub async fn authenticate(portal: &Portal, token: &str) -> Result<Actor> {
         .map_err(Error::internal)?
         .ok_or(Error::Unauthorized)?;
     let idle_limit = chrono::Duration::minutes(portal.config.session_idle_minutes);
-    let idle = session.kind == SessionKind::Browser.as_str() && now - session.last_seen_at > idle_limit;
+    let idle = session.kind == SessionKind::Browser && now - session.last_seen_at > idle_limit;
     if session.revoked_at.is_some()
         || session.expires_at <= now
         || idle
@@ -261,7 +248,7 @@ pub async fn authenticate(portal: &Portal, token: &str) -> Result<Actor> {
     {
         return Err(Error::Unauthorized);
     }
-    let role = Role::parse(&user.role).ok_or(Error::Unauthorized)?;
+    let role = user.role;
     if now - session.last_seen_at > chrono::Duration::minutes(1) {
         touch_session(portal, session.id, now).await?;
     }

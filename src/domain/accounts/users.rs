@@ -8,7 +8,9 @@ use crate::domain::actor::{Actor, Origin, Role};
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::contact::Email;
 use crate::domain::error::{Error, FieldError, FieldErrors, Result};
-use crate::storage::{self, users::UserRow};
+use crate::storage;
+
+use super::User;
 
 /// A user as the operator (or the command line) asks for it, still unparsed.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +51,7 @@ pub async fn create_user(
     actor: Option<&Actor>,
     origin: &Origin,
     input: NewUser,
-) -> Result<UserRow> {
+) -> Result<User> {
     let mut errors = FieldErrors::new();
     let email = errors.check(Email::parse("email", &input.email));
     let role = errors.check(Role::parse(&input.role).ok_or_else(|| {
@@ -93,12 +95,12 @@ pub async fn create_user(
     let now = portal.clock.now();
     let display_name =
         if display_name.is_empty() { email.as_str().to_owned() } else { display_name.to_owned() };
-    let row = UserRow {
+    let row = User {
         id: Uuid::new_v4(),
         email: email.as_str().to_owned(),
         display_name,
         password_hash: hash,
-        role: role.as_str().into(),
+        role,
         partner_id: input.partner_id,
         locale: match input.locale.as_deref() {
             Some("en") => "en".into(),
@@ -151,7 +153,7 @@ pub async fn list_users(
     actor: &Actor,
     page: u64,
     per_page: u64,
-) -> Result<(Vec<UserRow>, u64)> {
+) -> Result<(Vec<User>, u64)> {
     if !actor.is_admin() {
         return Err(Error::Forbidden);
     }

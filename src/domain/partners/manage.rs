@@ -6,13 +6,13 @@ use uuid::Uuid;
 use super::Partner;
 use super::profile::{PartnerInput, ValidPartner};
 use crate::domain::Portal;
+use crate::domain::accounts::User;
 use crate::domain::accounts::{NewUser, create_user};
 use crate::domain::actor::{Actor, Origin, Role};
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::error::{Error, Result};
 use crate::storage::UniqueViolation;
 use crate::storage::partners as store;
-use crate::storage::users::UserRow;
 use crate::storage::{self, WriteTx};
 
 fn require_admin(actor: &Actor) -> Result<()> {
@@ -182,7 +182,7 @@ pub async fn create_partner_user(
     origin: &Origin,
     partner_id: Uuid,
     mut user: NewUser,
-) -> Result<UserRow> {
+) -> Result<User> {
     require_admin(actor)?;
     store::find(portal.db.conn(), partner_id).await?.ok_or(Error::NotFound)?;
     if Role::parse(&user.role).is_some_and(|r| !r.needs_partner()) {
@@ -237,7 +237,7 @@ pub async fn update_own_profile(
 ///
 /// # Errors
 /// `Forbidden` unless the operator.
-pub async fn partner_staff(portal: &Portal, actor: &Actor, id: Uuid) -> Result<Vec<UserRow>> {
+pub async fn partner_staff(portal: &Portal, actor: &Actor, id: Uuid) -> Result<Vec<User>> {
     require_admin(actor)?;
     Ok(storage::users::list_for_partner(portal.db.conn(), id).await?)
 }
@@ -246,7 +246,7 @@ pub async fn partner_staff(portal: &Portal, actor: &Actor, id: Uuid) -> Result<V
 ///
 /// # Errors
 /// `Forbidden` unless partner staff.
-pub async fn list_staff(portal: &Portal, actor: &Actor) -> Result<Vec<UserRow>> {
+pub async fn list_staff(portal: &Portal, actor: &Actor) -> Result<Vec<User>> {
     let id = actor.partner()?;
     storage::users::list_for_partner(portal.db.conn(), id).await.map_err(Error::internal)
 }

@@ -8,10 +8,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::Portal;
-use crate::domain::accounts::{self, NewUser};
+use crate::domain::accounts::{self, NewUser, User};
 use crate::domain::actor::Origin;
 use crate::domain::audit::{self, AuditEntry};
-use crate::storage::users::UserRow;
 use crate::web::auth::Admin;
 use crate::web::error::WebError;
 use crate::web::json::ApiJson;
@@ -29,13 +28,13 @@ pub struct UserView {
     created_at: DateTime<Utc>,
 }
 
-impl From<UserRow> for UserView {
-    fn from(row: UserRow) -> Self {
+impl From<User> for UserView {
+    fn from(row: User) -> Self {
         Self {
             id: row.id,
             email: row.email,
             display_name: row.display_name,
-            role: row.role,
+            role: row.role.as_str().to_owned(),
             partner_id: row.partner_id,
             locale: row.locale,
             active: row.active,
