@@ -36,6 +36,7 @@ mod price_book_pages;
 mod quote_revisions;
 mod quotes;
 mod schema;
+mod security_map;
 mod stored_records;
 mod tenancy;
 mod tokens;
