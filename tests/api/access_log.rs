@@ -49,7 +49,9 @@ async fn sent_quote_token(app: &TestApp) -> String {
     sent["public_url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned()
 }
 
-#[rocket::async_test]
+// One thread runs the test and every task it starts, so the thread-local log capture sees every
+// line (Rocket's test runtime has a worker thread of its own, where lines could go uncaptured).
+#[tokio::test(flavor = "current_thread")]
 async fn the_access_log_never_shows_a_customer_link_token() {
     let app = spawn_app().await;
     let token = sent_quote_token(&app).await;
@@ -85,7 +87,9 @@ async fn the_access_log_never_shows_a_customer_link_token() {
     assert!(paths.contains(&"\"/q/[redacted]/accept\""), "{paths:?}");
 }
 
-#[rocket::async_test]
+// One thread runs the test and every task it starts, so the thread-local log capture sees every
+// line (Rocket's test runtime has a worker thread of its own, where lines could go uncaptured).
+#[tokio::test(flavor = "current_thread")]
 async fn refusals_are_logged_with_the_actor_and_partner_when_known() {
     let app = spawn_app().await;
     let seller = reseller(&app, "exmp").await;

@@ -87,7 +87,7 @@ pub async fn login_with_code(
         tokio::time::sleep(delay).await;
     }
 
-    let user = storage::users::find_by_email(portal.db.conn(), &email).await.map_err(Error::internal)?;
+    let user = storage::users::find_by_email(portal.db.conn(), &email).await?;
     let user = user.filter(|u| u.active);
     let verified = portal.hasher.verify(user.as_ref().map(|u| u.password_hash.as_str()), password).await?;
     let now = portal.clock.now();
@@ -95,7 +95,7 @@ pub async fn login_with_code(
         portal.limiter.record(&pair_key, failure_window);
         portal.limiter.record(&account_key, failure_window);
         tracing::warn!(target: "auth", client_ip = ?origin.client_ip, request_id = ?origin.request_id, "login failed");
-        let tx = portal.db.write().await.map_err(Error::internal)?;
+        let tx = portal.db.write().await?;
         let event = AuditEvent {
             action: "login.failed",
             subject_type: "user",
@@ -103,7 +103,7 @@ pub async fn login_with_code(
             detail: failed_login_detail(&email),
         };
         audit::record(&*tx, now, None, None, origin, event).await?;
-        tx.commit().await.map_err(Error::internal)?;
+        tx.commit().await?;
         return Err(if code.is_some() { Error::CodeWrong } else { Error::Unauthorized });
     };
     portal.limiter.clear(&pair_key);
@@ -129,8 +129,7 @@ pub async fn complete_login(
 ) -> Result<IssuedSession> {
     let user_id = totp::pending_user(portal, pending)?;
     let user = storage::users::find(portal.db.conn(), user_id)
-        .await
-        .map_err(Error::internal)?
+        .await?
         .filter(|u| u.active)
         .ok_or(Error::Unauthorized)?;
     totp::check_at_sign_in(portal, user.id, &user.email, Some(code), origin).await?;
@@ -153,9 +152,9 @@ async fn open_session(
     };
     let session_id = Uuid::new_v4();
     let expires_at = now + lifetime;
-    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
     if let Some(hash) = rehash {
-        storage::users::set_password_hash(&*tx, user.id, hash, now, false).await.map_err(Error::internal)?;
+        storage::users::set_password_hash(&*tx, user.id, hash, now, false).await?;
     }
     storage::sessions::insert(
         &*tx,
@@ -170,8 +169,7 @@ async fn open_session(
             client_ip: origin.client_ip.clone(),
         },
     )
-    .await
-    .map_err(Error::internal)?;
+    .await?;
     let event = AuditEvent {
         action: "login.succeeded",
         subject_type: "user",
@@ -179,7 +177,7 @@ async fn open_session(
         detail: serde_json::json!({ "kind": kind.as_str() }),
     };
     audit::record(&*tx, now, None, Some(&user.email), origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     tracing::info!(target: "auth", user_id = %user.id, client_ip = ?origin.client_ip, request_id = ?origin.request_id, "login succeeded");
 
     let token = portal.signer.issue(Audience::Session, &user.id.to_string(), session_id, now, expires_at)?;
@@ -234,10 +232,8 @@ fn slowdown(failures: usize, after: u32, max_ms: u64) -> Duration {
 pub async fn authenticate(portal: &Portal, token: &str) -> Result<Actor> {
     let now = portal.clock.now();
     let claims = portal.signer.verify(token, Audience::Session, now)?;
-    let (session, user) = storage::sessions::find_with_user(portal.db.conn(), claims.jti)
-        .await
-        .map_err(Error::internal)?
-        .ok_or(Error::Unauthorized)?;
+    let (session, user) =
+        storage::sessions::find_with_user(portal.db.conn(), claims.jti).await?.ok_or(Error::Unauthorized)?;
     let idle_limit = chrono::Duration::minutes(portal.config.session_idle_minutes);
     let idle = session.kind == SessionKind::Browser && now - session.last_seen_at > idle_limit;
     if session.revoked_at.is_some()
@@ -267,11 +263,11 @@ pub async fn authenticate(portal: &Portal, token: &str) -> Result<Actor> {
 /// a long write for it, nor writes beside the SQLite writer lock and makes that write fail with
 /// "database is locked".
 async fn touch_session(portal: &Portal, session_id: Uuid, now: DateTime<Utc>) -> Result<()> {
-    let Some(tx) = portal.db.try_write().await.map_err(Error::internal)? else {
+    let Some(tx) = portal.db.try_write().await? else {
         tracing::debug!(%session_id, "session touch skipped: the writer is busy");
         return Ok(());
     };
-    storage::sessions::touch(&*tx, session_id, now).await.map_err(Error::internal)?;
+    storage::sessions::touch(&*tx, session_id, now).await?;
     tx.commit().await.map_err(Error::internal)
 }
 
@@ -281,8 +277,8 @@ async fn touch_session(portal: &Portal, session_id: Uuid, now: DateTime<Utc>) ->
 /// Database failures.
 pub async fn logout(portal: &Portal, actor: &Actor, origin: &Origin) -> Result<()> {
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    storage::sessions::revoke(&*tx, actor.session_id, now).await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
+    storage::sessions::revoke(&*tx, actor.session_id, now).await?;
     let event = AuditEvent {
         action: "logout",
         subject_type: "user",

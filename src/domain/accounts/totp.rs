@@ -172,14 +172,14 @@ async fn spend_code(
             return Ok(false);
         };
         let step = i64::try_from(step).map_err(Error::internal)?;
-        let fresh = storage::totp::accept_step(&**tx, user_id, step).await.map_err(Error::internal)?;
+        let fresh = storage::totp::accept_step(&**tx, user_id, step).await?;
         return Ok(fresh);
     }
     let hash = recovery_hash(portal, user_id, &code);
-    if !storage::totp::use_recovery_code(&**tx, user_id, &hash, now).await.map_err(Error::internal)? {
+    if !storage::totp::use_recovery_code(&**tx, user_id, &hash, now).await? {
         return Ok(false);
     }
-    let left = storage::totp::unused_recovery_codes(&**tx, user_id).await.map_err(Error::internal)?;
+    let left = storage::totp::unused_recovery_codes(&**tx, user_id).await?;
     let event = AuditEvent {
         action: "totp.recovery_code_used",
         subject_type: "user",
@@ -199,9 +199,7 @@ pub async fn status(portal: &Portal, actor: &Actor) -> Result<TotpStatus> {
     let found = stored(portal, actor.user_id).await?;
     let enabled = found.as_ref().is_some_and(|t| t.enabled);
     let recovery_codes_left = if enabled {
-        storage::totp::unused_recovery_codes(portal.db.conn(), actor.user_id)
-            .await
-            .map_err(Error::internal)?
+        storage::totp::unused_recovery_codes(portal.db.conn(), actor.user_id).await?
     } else {
         0
     };
@@ -245,8 +243,8 @@ pub async fn begin(portal: &Portal, actor: &Actor, origin: &Origin) -> Result<En
     let sealed = seal(portal, actor.user_id, &secret)?;
     let authenticator = authenticator(secret, &actor.email)?;
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    if !storage::totp::replace_pending(&*tx, actor.user_id, sealed, now).await.map_err(Error::internal)? {
+    let tx = portal.db.write().await?;
+    if !storage::totp::replace_pending(&*tx, actor.user_id, sealed, now).await? {
         return Err(already_enabled());
     }
     let event = AuditEvent {
@@ -256,7 +254,7 @@ pub async fn begin(portal: &Portal, actor: &Actor, origin: &Origin) -> Result<En
         detail: serde_json::json!({}),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     Ok(Enrollment {
         secret: authenticator.secret().to_base32(),
         otpauth_url: authenticator.to_url().map_err(|e| Error::Internal(e.to_string().into()))?,
@@ -323,11 +321,11 @@ pub async fn confirm(portal: &Portal, actor: &Actor, origin: &Origin, code: &str
     let step = i64::try_from(step).map_err(Error::internal)?;
     let codes: Vec<String> = (0..RECOVERY_CODE_COUNT).map(|_| new_recovery_code()).collect();
     let hashes = codes.iter().map(|c| recovery_hash(portal, actor.user_id, &c.replace('-', ""))).collect();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    if !storage::totp::enable(&*tx, actor.user_id, step, now).await.map_err(Error::internal)? {
+    let tx = portal.db.write().await?;
+    if !storage::totp::enable(&*tx, actor.user_id, step, now).await? {
         return Err(already_enabled());
     }
-    storage::totp::replace_recovery_codes(&*tx, actor.user_id, hashes).await.map_err(Error::internal)?;
+    storage::totp::replace_recovery_codes(&*tx, actor.user_id, hashes).await?;
     let event = AuditEvent {
         action: "totp.enabled",
         subject_type: "user",
@@ -335,7 +333,7 @@ pub async fn confirm(portal: &Portal, actor: &Actor, origin: &Origin, code: &str
         detail: serde_json::json!({ "recovery_codes": RECOVERY_CODE_COUNT }),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     portal.limiter.clear(&failure_key(actor.user_id));
     tracing::info!(target: "auth", user_id = %actor.user_id, request_id = ?origin.request_id, "TOTP enabled");
     Ok(codes)
@@ -357,13 +355,10 @@ pub async fn disable(
     let Some(found) = stored(portal, actor.user_id).await?.filter(|t| t.enabled) else {
         return Err(Error::conflict("Two-step sign-in is not enabled.", "2段階認証は有効になっていません。"));
     };
-    let user = storage::users::find(portal.db.conn(), actor.user_id)
-        .await
-        .map_err(Error::internal)?
-        .ok_or(Error::Unauthorized)?;
+    let user = storage::users::find(portal.db.conn(), actor.user_id).await?.ok_or(Error::Unauthorized)?;
     let password_ok = portal.hasher.verify(Some(&user.password_hash), password).await?.ok;
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
     // The code is only spent when the password is right, so a wrong password wastes no code.
     let code_ok =
         password_ok && spend_code(portal, &tx, actor.user_id, &actor.email, &found, code, origin).await?;
@@ -388,7 +383,7 @@ pub async fn disable(
         }
         return errors.into_result();
     }
-    if !storage::totp::remove(&*tx, actor.user_id).await.map_err(Error::internal)? {
+    if !storage::totp::remove(&*tx, actor.user_id).await? {
         return Err(Error::conflict("Two-step sign-in is not enabled.", "2段階認証は有効になっていません。"));
     }
     let event = AuditEvent {
@@ -398,7 +393,7 @@ pub async fn disable(
         detail: serde_json::json!({}),
     };
     audit::record(&*tx, now, Some(actor), None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     portal.limiter.clear(&failure_key(actor.user_id));
     tracing::info!(target: "auth", user_id = %actor.user_id, request_id = ?origin.request_id, "TOTP disabled");
     Ok(())
@@ -431,7 +426,7 @@ pub(super) async fn check_at_sign_in(
         return Err(Error::CodeNeeded { pending });
     };
     check_attempts(portal, user_id)?;
-    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
     if !spend_code(portal, &tx, user_id, email, &found, code, origin).await? {
         record_failure(portal, user_id);
         tracing::warn!(target: "auth", %user_id, client_ip = ?origin.client_ip, request_id = ?origin.request_id, "sign-in code wrong");
@@ -443,10 +438,10 @@ pub(super) async fn check_at_sign_in(
             detail: serde_json::json!({}),
         };
         audit::record(&*tx, portal.clock.now(), None, Some(email), origin, event).await?;
-        tx.commit().await.map_err(Error::internal)?;
+        tx.commit().await?;
         return Err(Error::CodeWrong);
     }
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     portal.limiter.clear(&failure_key(user_id));
     Ok(())
 }
@@ -475,8 +470,8 @@ pub async fn set_partner_requirement(
     }
     let partner_id = actor.partner()?;
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    storage::totp::set_partner_requirement(&*tx, partner_id, required, now).await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
+    storage::totp::set_partner_requirement(&*tx, partner_id, required, now).await?;
     let event = AuditEvent {
         action: "partner.totp_requirement_changed",
         subject_type: "partner",

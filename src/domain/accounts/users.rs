@@ -30,7 +30,7 @@ pub struct NewUser {
 /// `Validation` on `partner` when no partner has this slug; database failures.
 pub async fn partner_id_by_slug(portal: &Portal, slug: &str) -> Result<Uuid> {
     let slug = slug.trim();
-    let found = storage::partners::find_by_slug(portal.db.conn(), slug).await.map_err(Error::internal)?;
+    let found = storage::partners::find_by_slug(portal.db.conn(), slug).await?;
     found.map(|p| p.id).ok_or_else(|| {
         Error::Validation(vec![FieldError::new(
             "partner",
@@ -111,7 +111,7 @@ pub async fn create_user(
         created_at: now,
         updated_at: now,
     };
-    let tx = portal.db.write().await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
     let row = match storage::users::insert(&*tx, row).await {
         Ok(row) => row,
         Err(e) if storage::UniqueViolation::unique_violation(&e).is_some() => {
@@ -140,7 +140,7 @@ pub async fn create_user(
         detail: serde_json::json!({ "email": row.email, "role": row.role, "partner_id": row.partner_id }),
     };
     audit::record(&*tx, now, actor, None, origin, event).await?;
-    tx.commit().await.map_err(Error::internal)?;
+    tx.commit().await?;
     Ok(row)
 }
 
@@ -187,10 +187,7 @@ pub async fn change_password(
         portal.limiter.record(&user_key, hour);
         portal.limiter.record(&client_key, hour);
     }
-    let user = storage::users::find(portal.db.conn(), actor.user_id)
-        .await
-        .map_err(Error::internal)?
-        .ok_or(Error::Unauthorized)?;
+    let user = storage::users::find(portal.db.conn(), actor.user_id).await?.ok_or(Error::Unauthorized)?;
     let verified =
         portal.hasher.verify_for(HashPurpose::AccountChange, Some(&user.password_hash), current).await?;
     let mut errors = FieldErrors::new();
@@ -207,9 +204,9 @@ pub async fn change_password(
     let Some(new) = new else { return Err(Error::Unauthorized) };
     let hash = portal.hasher.hash_for(HashPurpose::AccountChange, new.expose()).await?;
     let now = portal.clock.now();
-    let tx = portal.db.write().await.map_err(Error::internal)?;
-    storage::users::set_password_hash(&*tx, actor.user_id, hash, now, true).await.map_err(Error::internal)?;
-    storage::sessions::revoke_all_for_user(&*tx, actor.user_id, now).await.map_err(Error::internal)?;
+    let tx = portal.db.write().await?;
+    storage::users::set_password_hash(&*tx, actor.user_id, hash, now, true).await?;
+    storage::sessions::revoke_all_for_user(&*tx, actor.user_id, now).await?;
     let event = AuditEvent {
         action: "user.password_changed",
         subject_type: "user",
