@@ -34,6 +34,7 @@ mod price_book;
 mod price_book_in_force;
 mod price_book_pages;
 mod quote_revisions;
+mod quote_send_checks;
 mod quotes;
 mod schema;
 mod security_map;
