@@ -67,15 +67,17 @@ impl MigrationTrait for Migration {
                 .ok_or_else(|| DbErr::Custom("bad seed date".into()))?;
             let created = sea_orm::prelude::DateTimeUtc::from_timestamp(1_764_460_800, 0)
                 .ok_or_else(|| DbErr::Custom("bad seed time".into()))?;
-            insert.values([
-                id.into(),
-                country.into(),
-                "不課税 / not subject to Japanese consumption tax".into(),
-                0.into(),
-                "down".into(),
-                from.into(),
-                created.into(),
-            ]).map_err(|e| DbErr::Custom(e.to_string()))?;
+            insert
+                .values([
+                    id.into(),
+                    country.into(),
+                    "不課税 / not subject to Japanese consumption tax".into(),
+                    0.into(),
+                    "down".into(),
+                    from.into(),
+                    created.into(),
+                ])
+                .map_err(|e| DbErr::Custom(e.to_string()))?;
             any = true;
         }
         if any {
@@ -90,7 +92,10 @@ impl MigrationTrait for Migration {
             .filter_map(|(_, id)| sea_orm::prelude::Uuid::parse_str(id).ok())
             .map(Into::into)
             .collect();
-        let delete = Query::delete().from_table(TaxRules::Table).and_where(Expr::col(TaxRules::Id).is_in(ids)).to_owned();
+        let delete = Query::delete()
+            .from_table(TaxRules::Table)
+            .and_where(Expr::col(TaxRules::Id).is_in(ids))
+            .to_owned();
         manager.exec_stmt(delete).await
     }
 }

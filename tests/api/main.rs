@@ -33,6 +33,7 @@ mod partner_import_concurrency;
 mod price_book;
 mod price_book_in_force;
 mod price_book_pages;
+mod quote_acceptance_mails;
 mod quote_revisions;
 mod quote_send_checks;
 mod quotes;

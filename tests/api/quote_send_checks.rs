@@ -28,10 +28,16 @@ async fn a_quote_for_a_country_without_a_tax_rule_in_force_is_not_sent() {
     assert!(detail.contains("税ルール") && detail.contains("US"), "{detail}");
     let (_, still) = call(&app, "GET", &format!("/api/v1/quotes/{id}"), &seller.token, json!({})).await;
     assert_eq!((still["status"].as_str(), still["number"].as_str()), (Some("draft"), None));
-    let mails = app.portal().db.conn().query_all_raw(sea_orm::Statement::from_string(
-        app.portal().db.conn().get_database_backend(),
-        "SELECT id FROM outbox".to_owned(),
-    )).await.unwrap();
+    let mails = app
+        .portal()
+        .db
+        .conn()
+        .query_all_raw(sea_orm::Statement::from_string(
+            app.portal().db.conn().get_database_backend(),
+            "SELECT id FROM outbox".to_owned(),
+        ))
+        .await
+        .unwrap();
     assert!(mails.is_empty(), "nothing was mailed");
 }
 
@@ -74,7 +80,8 @@ async fn a_draft_above_the_partners_lowered_maximum_discount_is_not_sent() {
     let app = spawn_app().await;
     let seller = reseller(&app, "exmp").await;
     let jp = customer(&app, &seller, "JP").await;
-    let quote = draft(&app, &seller, &jp, json!([{"tokens": 100}, {"tokens": 200, "discount_percent": "8"}])).await;
+    let quote =
+        draft(&app, &seller, &jp, json!([{"tokens": 100}, {"tokens": 200, "discount_percent": "8"}])).await;
     flexportal::domain::partners::update_partner(
         app.portal(),
         &crate::common::operator(),
@@ -95,8 +102,15 @@ async fn a_draft_above_the_partners_lowered_maximum_discount_is_not_sent() {
     let (_, still) = call(&app, "GET", &format!("/api/v1/quotes/{id}"), &seller.token, json!({})).await;
     assert_eq!(still["status"], "draft");
 
-    let (status, _) = call(&app, "PATCH", &format!("/api/v1/quotes/{id}"), &seller.token, json!({
-        "lines": [{"tokens": 100}, {"tokens": 200, "discount_percent": "5"}]})).await;
+    let (status, _) = call(
+        &app,
+        "PATCH",
+        &format!("/api/v1/quotes/{id}"),
+        &seller.token,
+        json!({
+        "lines": [{"tokens": 100}, {"tokens": 200, "discount_percent": "5"}]}),
+    )
+    .await;
     assert_eq!(status, Status::Ok);
     let (status, sent) = send(&app, &seller.token, id).await;
     assert_eq!(status, Status::Ok, "at the current maximum it goes out: {sent}");

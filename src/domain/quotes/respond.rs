@@ -215,6 +215,7 @@ pub async fn accept_public(
         detail: serde_json::json!({ "name": name, "pdf_sha256": quote.pdf_sha256, "by": "customer" }),
     };
     audit::record(&*tx, now, None, Some(&name), origin, event).await?;
+    super::accepted_mail::queue(portal, &tx, &quote, &name, now).await?;
     tx.commit().await?;
     Ok(QuoteStatus::Accepted)
 }
