@@ -112,11 +112,21 @@ async fn the_seeded_sample_prices_and_japanese_tax_are_listed_with_exact_amounts
     }
     assert_eq!(list["items"][0]["id"], SEEDED_JPY_100);
     let rules = get(&app, "/api/v1/admin/tax-rules", &token).await;
+    let items = rules["items"].as_array().unwrap();
+    let japan: Vec<&Value> = items.iter().filter(|r| r["country"] == "JP").collect();
     assert_eq!(
-        rules["items"],
-        json!([{"id": SEEDED_JP_TAX, "country": "JP", "name": "消費税 / Japanese consumption tax",
-            "rate_percent": "10", "rounding": "down", "effective_from": "2019-10-01", "effective_to": null}])
+        japan,
+        [&json!({"id": SEEDED_JP_TAX, "country": "JP", "name": "消費税 / Japanese consumption tax",
+            "rate_percent": "10", "rounding": "down", "effective_from": "2019-10-01", "effective_to": null})]
     );
+    assert_eq!(rules["total"], 22, "Japan, and the 21 other countries a customer can be in");
+    for abroad in items.iter().filter(|r| r["country"] != "JP") {
+        assert_eq!(
+            (abroad["rate_percent"].as_str(), abroad["name"].as_str()),
+            (Some("0"), Some("不課税 / not subject to Japanese consumption tax")),
+            "{abroad}"
+        );
+    }
 }
 
 #[rocket::async_test]

@@ -50,7 +50,12 @@ async fn the_seeded_price_list_prices_the_documented_examples() {
         (d("0.1"), Rounding::Down, SEEDED_JP_TAX.into())
     );
     assert_eq!(tax_rule_on(&portal, "jp", today).await.unwrap(), Some(japan));
-    assert_eq!(tax_rule_on(&portal, "US", today).await.unwrap(), None);
+    let abroad =
+        tax_rule_on(&portal, "US", today).await.unwrap().expect("customers outside Japan have a rule");
+    assert_eq!(
+        (abroad.rule.rate, abroad.name.as_str()),
+        (d("0"), "不課税 / not subject to Japanese consumption tax")
+    );
 }
 
 #[rocket::async_test]

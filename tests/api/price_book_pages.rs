@@ -42,7 +42,11 @@ async fn the_prices_page_speaks_both_languages_and_marks_samples_and_what_is_in_
     {
         assert!(en.contains(text), "{text} missing from the English page");
     }
-    assert_eq!(en.matches("class=\"in-force\"").count(), 5, "four tiers and one rule are in force today");
+    assert_eq!(
+        en.matches("class=\"in-force\"").count(),
+        26,
+        "four tiers, the Japanese rule and the 21 不課税 rules for customers abroad are in force today"
+    );
 }
 
 #[rocket::async_test]

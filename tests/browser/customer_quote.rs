@@ -34,6 +34,7 @@ fn sent_quote_link(server: &Server, language: &str) -> (String, String) {
         json!({"slug": format!("seller-{language}"), "csn": if language == "ja" { "5550000101" } else { "5550000102" },
         "name_ja": "株式会社デモ販売", "name_en": "Demo Sales KK", "tier": "gold", "country": "JP", "regions": ["JP-13"], "languages": ["ja", "en"],
         "services": ["flex_tokens"], "invoice_registration_number": "T7000012050002", "max_discount_percent": 10,
+        "email": format!("office-{language}@seller.example"),
         "flex_agreement": {"signed_on": "2024-04-01", "expires_on": "2099-03-31"}, "published": true}),
     );
     let sales_email = format!("sales-{language}@example.com");
@@ -89,4 +90,57 @@ fn a_customer_opens_the_quote_link_and_accepts_it_in_japanese_and_english() {
         assert_eq!(browser.text("#quote-status").unwrap(), status);
         browser.screenshot(&screenshot_dir().join(format!("quote-accepted-{language}.png"))).unwrap();
     }
+}
+
+#[test]
+#[ignore = "needs chromium and chromedriver; run by .ci/run"]
+fn accepting_a_quote_mails_the_reseller_and_the_customer_as_the_operator_sees_in_the_outbox() {
+    let server = Server::start();
+    let browser = browser();
+    let (url, number) = sent_quote_link(&server, "ja");
+    browser.goto(&format!("{url}?lang=ja")).unwrap();
+    let sha256 = browser
+        .execute("return document.querySelector('input[name=pdf_sha256]').value")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(sha256.len(), 64);
+    browser.fill("#accept-name", "Taro Yamada").unwrap();
+    browser.click("#accept-agree").unwrap();
+    browser.click("#accept-submit").unwrap();
+    assert_eq!(
+        browser.text("#quote-notice").unwrap(),
+        "ありがとうございます。承諾を記録し、販売店に通知しました。"
+    );
+
+    browser.goto(&format!("{}/login?lang=en", server.base)).unwrap();
+    browser.fill("#email", "ops-ja@example.com").unwrap();
+    browser.fill("#password", PASSWORD).unwrap();
+    browser.click("#login-submit").unwrap();
+    browser.find("#welcome").unwrap();
+    browser.goto(&format!("{}/admin/outbox?lang=en", server.base)).unwrap();
+    let outbox = browser.source().unwrap();
+    browser.screenshot(&screenshot_dir().join("outbox-after-acceptance.png")).unwrap();
+    for (kind, to) in [
+        ("quote.accepted.partner", "office-ja@seller.example"),
+        ("quote.accepted.customer", "taro@customer.example"),
+    ] {
+        let row = outbox
+            .split("<tr>")
+            .find(|row| row.contains(&format!("<code>{kind}</code>")))
+            .unwrap_or_else(|| panic!("{kind} is in the outbox"));
+        assert!(row.contains(to), "{kind} goes to {to}: {row}");
+        assert!(row.contains(&number), "{kind} names {number}: {row}");
+    }
+    let link = outbox
+        .split("<tr>")
+        .find(|row| row.contains("<code>quote.accepted.customer</code>"))
+        .and_then(|row| row.split("href=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    browser.goto(&format!("{}{link}", server.base)).unwrap();
+    let message = browser.source().unwrap();
+    assert!(message.contains(&sha256), "the confirmation names the accepted PDF's hash");
 }

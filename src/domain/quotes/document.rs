@@ -139,7 +139,12 @@ pub fn render_pdf(data: &QuoteDocumentData) -> Result<Vec<u8>> {
             .collect(),
         subtotal: money(data.quote.totals.subtotal_minor),
         tax_lines: vec![TaxLine {
-            label: if lang == "ja" { format!("{rate}%対象") } else { format!("{rate}% taxable") },
+            label: match (data.quote.totals.tax_rate_hundredths == 0, lang == "ja") {
+                (true, true) => "不課税（日本の消費税の対象外）".to_owned(),
+                (true, false) => "Not subject to Japanese consumption tax".to_owned(),
+                (false, true) => format!("{rate}%対象"),
+                (false, false) => format!("{rate}% taxable"),
+            },
             base: money(data.quote.totals.subtotal_minor),
             tax: money(data.quote.totals.tax_minor),
         }],

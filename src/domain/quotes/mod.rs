@@ -6,6 +6,7 @@
 //! Every transition is a conditional update on the current status, so racing requests cannot
 //! both succeed.
 
+mod accepted_mail;
 mod document;
 mod draft;
 mod link;

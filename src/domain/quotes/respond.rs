@@ -37,6 +37,8 @@ pub struct PublicQuote {
     pub subtotal: Money,
     pub tax: Money,
     pub tax_rate_percent: String,
+    /// `taxable`, or `not_subject` for a customer outside Japan (不課税).
+    pub tax_treatment: &'static str,
     pub total: Money,
     pub valid_until: Option<DateTime<Utc>>,
     /// The last valid day in the customer's time zone.
@@ -97,6 +99,7 @@ pub async fn public_quote(portal: &Portal, token: &str) -> Result<PublicQuote> {
         tax_rate_percent: rust_decimal::Decimal::new(i64::from(quote.totals.tax_rate_hundredths), 2)
             .normalize()
             .to_string(),
+        tax_treatment: super::view::tax_treatment(quote.totals.tax_rate_hundredths),
         total: Money::from_minor(quote.totals.total_minor, currency),
         valid_until: quote.valid_until,
         valid_through: quote.valid_until.map(|u| last_valid_day(u, tz).to_string()),
@@ -212,6 +215,7 @@ pub async fn accept_public(
         detail: serde_json::json!({ "name": name, "pdf_sha256": quote.pdf_sha256, "by": "customer" }),
     };
     audit::record(&*tx, now, None, Some(&name), origin, event).await?;
+    super::accepted_mail::queue(portal, &tx, &quote, &name, now).await?;
     tx.commit().await?;
     Ok(QuoteStatus::Accepted)
 }

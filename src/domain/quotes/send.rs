@@ -20,7 +20,7 @@ use crate::domain::actor::{Actor, Origin};
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::customers::Customer;
 use crate::domain::documents::IssuedDocument;
-use crate::domain::error::{Error, Result};
+use crate::domain::error::{Error, FieldError, Result};
 use crate::domain::money::Money;
 use crate::domain::numbering::{self, DocumentKind};
 use crate::domain::partners::Partner;
@@ -57,6 +57,8 @@ pub async fn send_quote(portal: &Portal, actor: &Actor, origin: &Origin, id: Uui
     let revisions = store::revisions(&*tx, quote.root_id).await?;
     refuse_if_accepted(&revisions)?;
 
+    refuse_above_ceiling(&tx, &quote, &partner).await?;
+    refuse_without_tax_rule(&tx, &customer.country, portal.today()).await?;
     let quote = freeze_prices(portal, &tx, quote, &customer.country).await?;
     let number = match revisions.iter().find_map(|r| r.number.clone()) {
         Some(number) => number,
@@ -146,6 +148,52 @@ fn refuse_if_accepted(revisions: &[Quote]) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Each line's discount is checked again against the partner's maximum as it is now: the operator
+/// may have lowered it since the draft was saved.
+async fn refuse_above_ceiling(tx: &WriteTx, quote: &Quote, partner: &Partner) -> Result<()> {
+    let ceiling = partner.max_discount.get();
+    let errors: Vec<FieldError> = store::lines(&**tx, quote.id)
+        .await?
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| line.discount.get() > ceiling)
+        .map(|(i, line)| {
+            FieldError::new(
+                format!("lines[{i}].discount_percent"),
+                "above_partner_maximum",
+                format!(
+                    "Line {}: the discount of {}% is above your current maximum discount of {ceiling}%; lower it and send again.",
+                    i + 1,
+                    line.discount
+                ),
+                format!(
+                    "{}行目: 値引率 {}% が現在の上限 {ceiling}% を超えています。値引率を下げてから送付してください。",
+                    i + 1,
+                    line.discount
+                ),
+            )
+        })
+        .collect();
+    if errors.is_empty() { Ok(()) } else { Err(Error::Validation(errors)) }
+}
+
+/// A quote goes out only under a tax rule in force for the customer's country on the send date
+/// (a 0% rule for a customer outside Japan, whose supply is not subject to Japanese consumption
+/// tax, counts); without one the tax would silently be zero.
+async fn refuse_without_tax_rule(tx: &WriteTx, country: &str, day: NaiveDate) -> Result<()> {
+    if storage::price_book::tax_rule_on(&**tx, country, day).await?.is_some() {
+        return Ok(());
+    }
+    Err(Error::conflict(
+        format!(
+            "No tax rule is in force for the customer's country ({country}) on {day}, so the tax on this quote cannot be worked out; the operator must add one before it can be sent."
+        ),
+        format!(
+            "{day} に顧客の国（{country}）の税ルールが適用されていないため、この見積の税額を計算できません。送付するには運営者が税ルールを登録する必要があります。"
+        ),
+    ))
 }
 
 /// Re-prices the draft's stored lines with today's price book and tax rule, and writes the

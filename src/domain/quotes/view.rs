@@ -43,6 +43,8 @@ pub struct QuoteView {
     pub subtotal: Money,
     pub tax: Money,
     pub tax_rate_percent: String,
+    /// `taxable`, or `not_subject` for a customer outside Japan (不課税, a 0% rule).
+    pub tax_treatment: &'static str,
     pub total: Money,
     pub valid_days: i32,
     pub valid_until: Option<DateTime<Utc>>,
@@ -64,6 +66,12 @@ pub fn line_view(line: &QuoteLine, currency: Currency) -> LineView {
         discount_percent: line.discount.get().to_string(),
         amount: Money::from_minor(line.amount_minor, currency),
     }
+}
+
+/// How the quote is taxed: a 0% rule is the one for customers outside Japan, whose supply is not
+/// subject to Japanese consumption tax (不課税), which documents must not call "0%対象".
+pub fn tax_treatment(rate_hundredths: i32) -> &'static str {
+    if rate_hundredths == 0 { "not_subject" } else { "taxable" }
 }
 
 pub fn public_url(portal: &Portal, quote: Uuid) -> String {
@@ -92,6 +100,7 @@ pub(super) fn assemble(portal: &Portal, row: Quote, lines: &[QuoteLine], company
         tax_rate_percent: (Decimal::new(i64::from(row.totals.tax_rate_hundredths), 2))
             .normalize()
             .to_string(),
+        tax_treatment: tax_treatment(row.totals.tax_rate_hundredths),
         total: Money::from_minor(row.totals.total_minor, currency),
         valid_days: row.valid_days,
         valid_until: row.valid_until,

@@ -18,12 +18,16 @@ use crate::web::auth::SignedIn;
 use crate::web::error::WebError;
 use crate::web::page::Page;
 
-/// What waits for a reseller: new requests, unsent drafts, and sent quotes not yet answered.
+/// What waits for a reseller: new requests, unsent drafts, sent quotes not yet answered, and
+/// accepted quotes waiting for an order.
 async fn counts(portal: &Portal, actor: &Actor) -> Result<serde_json::Value> {
     let (_, new_requests) = quote_requests::inbox(portal, actor, Some("new"), 1, 1).await?;
     let (_, drafts) = quote_cases::list_quotes(portal, actor, Some("draft"), None, 1, 1).await?;
     let (_, awaiting) = quote_cases::list_quotes(portal, actor, Some("sent"), None, 1, 1).await?;
-    Ok(serde_json::json!({ "new_requests": new_requests, "drafts": drafts, "awaiting": awaiting }))
+    let (_, accepted) = quote_cases::list_quotes(portal, actor, Some("accepted"), None, 1, 1).await?;
+    Ok(serde_json::json!({
+        "new_requests": new_requests, "drafts": drafts, "awaiting": awaiting, "accepted": accepted,
+    }))
 }
 
 #[get("/app")]

@@ -187,6 +187,7 @@ fn quote_view(view: &QuoteView, tz: Tz) -> serde_json::Value {
         "status": view.status, "customer": {"id": view.customer.id, "company_name": view.customer.company_name},
         "request_id": view.quote_request_id, "currency": view.currency, "lines": lines,
         "subtotal": view.subtotal.to_string(), "tax": view.tax.to_string(), "tax_rate": view.tax_rate_percent,
+        "tax_treatment": view.tax_treatment,
         "total": view.total.to_string(), "valid_days": view.valid_days, "valid_until": valid_until(view, tz),
         "notes": view.notes, "sent_at": view.sent_at.map(|t| local_time(t, tz)), "public_url": view.public_url,
         "pdf_sha256": view.pdf_sha256, "responded_at": view.responded_at.map(|t| local_time(t, tz)),
