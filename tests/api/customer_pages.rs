@@ -181,3 +181,72 @@ async fn the_quote_pdf_text_has_the_title_number_total_and_customer() {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }
 }
+
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("quote.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let check = std::process::Command::new("qpdf").arg("--check").arg(&path).output();
+    if let Ok(check) = check {
+        assert!(check.status.success(), "qpdf --check: {}", String::from_utf8_lossy(&check.stdout));
+    }
+    let output = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+async fn sent_pdf(
+    app: &TestApp,
+    seller: &crate::quotes::Reseller,
+    cust: &str,
+    lines: serde_json::Value,
+) -> String {
+    let quote = draft(app, seller, cust, lines).await;
+    let (status, sent) = call(
+        app,
+        "POST",
+        &format!("/api/v1/quotes/{}/send", quote["id"].as_str().unwrap()),
+        &seller.token,
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, Status::Ok, "{sent}");
+    let token = sent["public_url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let pdf = app.client.get(format!("/q/{token}/pdf")).dispatch().await.into_bytes().await.unwrap();
+    pdf_text(&pdf)
+}
+
+#[rocket::async_test]
+#[ignore = "needs pdftotext (poppler-utils); run by .ci/run"]
+async fn a_pdf_quote_to_a_named_contact_says_sama_not_onchu_and_every_line_adds_up() {
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    let cust = customer(&app, &seller, "JP").await;
+    let text = sent_pdf(&app, &seller, &cust, json!([{"tokens": 1000, "discount_percent": "5"}])).await;
+    let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(squeezed.contains("山田 太郎 様"), "{text}");
+    assert!(!text.contains("御中"), "御中 beside 様:\n{text}");
+    for expected in ["見積番号", "件名", "担当", "税抜", "buyer@customer.example", "1円未満切り捨て"]
+    {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    assert!(!text.contains("第1版"), "a first issue has no revision mark:\n{text}");
+    // The discounted line: 1,000 × ¥390 = ¥390,000, then a 値引 line of −¥19,500; subtotal ¥370,500.
+    for expected in ["1,000", "¥390", "¥390,000", "値引", "-¥19,500", "¥370,500"] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    assert!(!text.contains("¥370.5"), "{text}");
+}
+
+#[rocket::async_test]
+#[ignore = "needs pdftotext (poppler-utils); run by .ci/run"]
+async fn a_pdf_quote_to_a_customer_without_a_contact_is_addressed_onchu() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    let cust = customer(&app, &seller, "JP").await;
+    // The contract requires a contact name; older stored customers may still have none.
+    app.portal().db.conn().execute_unprepared("UPDATE customers SET contact_name = ''").await.unwrap();
+    let text = sent_pdf(&app, &seller, &cust, json!([{"tokens": 100}])).await;
+    assert!(text.contains("株式会社サンプル顧客 御中"), "{text}");
+    assert!(!text.contains('様'), "{text}");
+}
