@@ -137,8 +137,12 @@ pub fn render_pdf(data: &QuoteDocumentData) -> Result<Vec<u8>> {
             format!("Tokens go to Autodesk ID: {autodesk_id}")
         });
     }
+    // 御中 is for a company without a named person; a named person gets 部署 氏名 様 instead.
     let contact = data.customer.contact_name.trim();
-    let attention = (!contact.is_empty()).then(|| contact.to_owned());
+    let attention = (!contact.is_empty()).then(|| match data.customer.department.as_deref().map(str::trim) {
+        Some(department) if !department.is_empty() => format!("{department} {contact}"),
+        _ => contact.to_owned(),
+    });
     let rounding = rounding_note(&data.quote.totals.tax_rounding, currency, lang);
     let rate = rust_decimal::Decimal::new(i64::from(data.quote.totals.tax_rate_hundredths), 2).normalize();
     let terms = if lang == "ja" {
