@@ -36,13 +36,25 @@ async fn sent_pdf(app: &TestApp, seller: &Reseller, cust: &str, lines: serde_jso
     pdf_text(&pdf)
 }
 
+/// The partner admin gives the issuer block its address.
+async fn issuer_address(app: &TestApp, seller: &Reseller) {
+    crate::common::make_user(app.portal(), "admin@exmp.example", "partner_admin", Some(seller.partner_id))
+        .await;
+    let admin = app.token("admin@exmp.example").await;
+    let body = json!({"postal_code": "100-0005", "address": "東京都千代田区丸の内1-1-1"});
+    let (status, profile) = call(app, "PATCH", "/api/v1/partner", &admin, body).await;
+    assert_eq!(status, Status::Ok, "{profile}");
+}
+
 #[rocket::async_test]
 #[ignore = "needs pdftotext (poppler-utils); run by .ci/run"]
 async fn a_pdf_quote_to_a_named_contact_says_sama_not_onchu_and_every_line_adds_up() {
     let app = spawn_app().await;
     let seller = reseller(&app, "exmp").await;
+    issuer_address(&app, &seller).await;
     let cust = customer(&app, &seller, "JP").await;
     let text = sent_pdf(&app, &seller, &cust, json!([{"tokens": 1000, "discount_percent": "5"}])).await;
+    assert!(text.contains("〒100-0005 東京都千代田区丸の内1-1-1"), "the issuer's address:\n{text}");
     let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(squeezed.contains("山田 太郎 様"), "{text}");
     assert!(!text.contains("御中"), "御中 beside 様:\n{text}");
@@ -143,4 +155,36 @@ async fn the_workspace_customer_form_takes_a_department_in_japanese_and_english(
     let response = submit(&app, "/app/customers/new", "/app/customers", &bad).await;
     assert_eq!(response.status(), Status::UnprocessableEntity);
     assert!(response.into_string().await.unwrap().contains("id=\"department-error\""));
+}
+
+#[rocket::async_test]
+#[ignore = "needs pdftotext (poppler-utils); run by .ci/run"]
+async fn the_partner_admin_sets_the_issuer_address_and_payment_terms_the_quote_prints() {
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    crate::common::make_user(app.portal(), "admin@exmp.example", "partner_admin", Some(seller.partner_id))
+        .await;
+    let admin = app.token("admin@exmp.example").await;
+    let (status, refused) =
+        call(&app, "PATCH", "/api/v1/partner", &admin, json!({"address": "東".repeat(301)})).await;
+    assert_eq!(status, Status::UnprocessableEntity, "{refused}");
+    assert!(refused.to_string().contains("address"), "{refused}");
+    let (status, profile) = call(
+        &app,
+        "PATCH",
+        "/api/v1/partner",
+        &admin,
+        json!({
+        "postal_code": "100-0005", "address": "東京都千代田区丸の内1-1-1",
+        "payment_terms": "月末締め翌月末払い"}),
+    )
+    .await;
+    assert_eq!(status, Status::Ok, "{profile}");
+    assert_eq!(profile["payment_terms"], "月末締め翌月末払い");
+    let cust = customer(&app, &seller, "JP").await;
+    let text = sent_pdf(&app, &seller, &cust, json!([{"tokens": 100}])).await;
+    for expected in ["〒100-0005", "東京都千代田区丸の内1-1-1", "支払条件", "月末締め翌月末払い", "担当"]
+    {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
 }

@@ -115,6 +115,17 @@ pub fn render_pdf(data: &QuoteDocumentData) -> Result<Vec<u8>> {
     let money = |minor: i64| Money::from_minor(minor, currency).to_string();
     let partner_name = if lang == "ja" { &data.partner.name_ja } else { &data.partner.name_en };
     let mut issuer_lines = Vec::new();
+    let issuer_address = [
+        data.partner
+            .postal_code
+            .as_deref()
+            .map(|p| if lang == "ja" { format!("〒{p}") } else { p.to_owned() }),
+        data.partner.address.clone(),
+    ];
+    let issuer_address: Vec<String> = issuer_address.into_iter().flatten().collect();
+    if !issuer_address.is_empty() {
+        issuer_lines.push(issuer_address.join(" "));
+    }
     issuer_lines.extend(data.partner.phone.iter().map(|p| format!("TEL {p}")));
     issuer_lines.extend(data.partner.email.iter().cloned());
     issuer_lines.extend(data.partner.website.iter().cloned());
@@ -144,6 +155,10 @@ pub fn render_pdf(data: &QuoteDocumentData) -> Result<Vec<u8>> {
         _ => contact.to_owned(),
     });
     let rounding = rounding_note(&data.quote.totals.tax_rounding, currency, lang);
+    let payment_terms = data.partner.payment_terms.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let payment_terms = payment_terms.map(|terms| {
+        if lang == "ja" { format!("支払条件: {terms}") } else { format!("Payment terms: {terms}") }
+    });
     let rate = rust_decimal::Decimal::new(i64::from(data.quote.totals.tax_rate_hundredths), 2).normalize();
     let terms = if lang == "ja" {
         vec![
@@ -160,6 +175,7 @@ pub fn render_pdf(data: &QuoteDocumentData) -> Result<Vec<u8>> {
             format!("Tax at {rate}%, {rounding}, once per rate on this document."),
         ]
     };
+    let terms: Vec<String> = payment_terms.into_iter().chain(terms).collect();
     let document = CommercialDocument {
         kind: DocumentKind::Quote,
         lang: if lang == "ja" { Lang::Ja } else { Lang::En },
