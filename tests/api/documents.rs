@@ -188,3 +188,29 @@ async fn the_partner_admin_sets_the_issuer_address_and_payment_terms_the_quote_p
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }
 }
+
+#[rocket::async_test]
+async fn a_csv_re_import_keeps_the_issuer_address_and_payment_terms() {
+    use crate::partner_import::{csv_file, import, row};
+    use flexportal::domain::partners::import::COLUMNS;
+    use flexportal::storage::partners as store;
+    let (portal, _db) = crate::common::fresh_portal(&crate::common::Options::default()).await;
+    let file = csv_file(&COLUMNS, &[row("kept", "1000000077", &[])]);
+    import(&portal, &file).await.unwrap();
+    let stored = store::find_by_csn(portal.db.conn(), "1000000077").await.unwrap().unwrap();
+    let with_address = flexportal::domain::partners::Partner {
+        postal_code: Some("100-0005".into()),
+        address: Some("東京都千代田区丸の内1-1-1".into()),
+        payment_terms: Some("月末締め翌月末払い".into()),
+        ..stored
+    };
+    store::update(portal.db.conn(), with_address).await.unwrap();
+    let renamed = csv_file(&COLUMNS, &[row("kept", "1000000077", &[("tier", "silver")])]);
+    import(&portal, &renamed).await.unwrap();
+    let again = store::find_by_csn(portal.db.conn(), "1000000077").await.unwrap().unwrap();
+    assert_eq!(again.tier.as_str(), "silver");
+    assert_eq!(
+        (again.postal_code.as_deref(), again.address.as_deref(), again.payment_terms.as_deref()),
+        (Some("100-0005"), Some("東京都千代田区丸の内1-1-1"), Some("月末締め翌月末払い"))
+    );
+}
