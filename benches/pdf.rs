@@ -38,9 +38,11 @@ fn quote_ja() -> CommercialDocument {
         },
         addressee: Party {
             name: "株式会社テスト設計事務所".to_owned(),
-            lines: strings(&["〒530-0001 大阪府大阪市北区梅田2-2-2", "ご担当: 佐藤 花子 様"]),
+            lines: strings(&["〒530-0001 大阪府大阪市北区梅田2-2-2"]),
             registration_number: None,
         },
+        attention: Some("設計部 佐藤 花子".to_owned()),
+        subject: Some("Autodesk Flex トークン".to_owned()),
         lines: vec![
             line("Autodesk Flex トークン（購入日から1年間有効）", "500", "¥300", "¥150,000"),
             line("Autodesk Flex トークン まとめ購入割引（5%）", "1", "-¥7,500", "-¥7,500"),
@@ -78,7 +80,9 @@ fn quote_en() -> CommercialDocument {
         "sales@example.co.jp",
     ]);
     doc.addressee.name = "Example Design Office Co., Ltd.".to_owned();
-    doc.addressee.lines = strings(&["2-2-2 Umeda, Kita-ku, Osaka 530-0001", "Attn: Hanako Sato"]);
+    doc.addressee.lines = strings(&["2-2-2 Umeda, Kita-ku, Osaka 530-0001"]);
+    doc.attention = Some("Hanako Sato, Design Dept.".to_owned());
+    doc.subject = Some("Autodesk Flex tokens".to_owned());
     doc.lines[0].description = "Autodesk Flex tokens (valid for 1 year from purchase)".to_owned();
     doc.lines[1].description = "Volume discount (5%)".to_owned();
     doc.lines[2].description = "Onboarding support (remote, 2 hours)".to_owned();

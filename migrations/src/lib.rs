@@ -12,6 +12,7 @@ mod m20261126_000005_price_book_and_tax;
 mod m20261126_000006_quotes;
 mod m20261126_000007_outbox;
 mod m20261130_000030_totp;
+mod m20261130_000060_document_parties;
 mod m20261130_000070_tax_outside_japan;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_quotes::Migration),
             Box::new(m20261126_000007_outbox::Migration),
             Box::new(m20261130_000030_totp::Migration),
+            Box::new(m20261130_000060_document_parties::Migration),
             Box::new(m20261130_000070_tax_outside_japan::Migration),
         ]
     }

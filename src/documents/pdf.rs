@@ -76,8 +76,13 @@ pub struct CommercialDocument {
     /// Validity for a quote, payment due date for an invoice.
     pub valid_until: Option<String>,
     pub issuer: Party,
-    /// Printed with the honorific 御中 in Japanese documents.
+    /// The company. In Japanese documents followed by 御中 only when there is no `attention`.
     pub addressee: Party,
+    /// The contact person under the company name, e.g. `設計部 山田 太郎`: printed `… 様` in
+    /// Japanese and `Attn: …` in English.
+    pub attention: Option<String>,
+    /// What the document is about (件名), e.g. `Autodesk Flex トークン`.
+    pub subject: Option<String>,
     pub lines: Vec<Line>,
     pub subtotal: String,
     pub tax_lines: Vec<TaxLine>,

@@ -19,6 +19,8 @@ pub struct Customer {
     pub id: Uuid,
     pub partner_id: Uuid,
     pub company_name: String,
+    /// The contact's department (部署), printed before the contact's name on documents.
+    pub department: Option<String>,
     pub contact_name: String,
     pub email: String,
     pub phone: Option<String>,
@@ -36,6 +38,7 @@ pub struct Customer {
 #[derive(Debug, Clone, Default)]
 pub struct CustomerInput {
     pub company_name: String,
+    pub department: String,
     pub contact_name: String,
     pub email: String,
     pub phone: String,
@@ -51,6 +54,7 @@ impl CustomerInput {
     pub fn from_row(row: &Customer) -> Self {
         Self {
             company_name: row.company_name.clone(),
+            department: row.department.clone().unwrap_or_default(),
             contact_name: row.contact_name.clone(),
             email: row.email.clone(),
             phone: row.phone.clone().unwrap_or_default(),
@@ -76,6 +80,7 @@ impl CustomerInput {
     ) -> Result<Customer> {
         let mut errors = FieldErrors::new();
         let company = errors.check(CompanyName::parse("company_name", &self.company_name));
+        let department = optional_text(&mut errors, "department", &self.department, 200);
         let contact = errors.check(PersonName::parse("contact_name", &self.contact_name));
         let email = errors.check(Email::parse("email", &self.email));
         let phone = errors.check(PhoneNumber::parse_optional("phone", &self.phone)).flatten();
@@ -114,6 +119,7 @@ impl CustomerInput {
             id,
             partner_id,
             company_name: company.as_str().to_owned(),
+            department,
             contact_name: contact.as_str().to_owned(),
             email: email.as_str().to_owned(),
             phone: phone.map(|p| p.as_str().to_owned()),

@@ -24,6 +24,7 @@ impl TryFrom<customer::Model> for Customer {
             id: row.id,
             partner_id: row.partner_id,
             company_name: row.company_name,
+            department: row.department,
             contact_name: row.contact_name,
             email: row.email,
             phone: row.phone,
@@ -45,6 +46,7 @@ impl From<Customer> for customer::Model {
             id: c.id,
             partner_id: c.partner_id,
             company_name: c.company_name,
+            department: c.department,
             contact_name: c.contact_name,
             email: c.email,
             phone: c.phone,
@@ -74,6 +76,7 @@ pub async fn update(db: &impl ConnectionTrait, customer: Customer) -> Result<Cus
     let mut active: customer::ActiveModel = customer::Model::from(customer).into();
     for column in [
         customer::Column::CompanyName,
+        customer::Column::Department,
         customer::Column::ContactName,
         customer::Column::Email,
         customer::Column::Phone,

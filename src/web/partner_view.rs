@@ -100,6 +100,9 @@ pub struct PartnerRecord {
     pub website: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    pub postal_code: Option<String>,
+    pub address: Option<String>,
+    pub payment_terms: Option<String>,
     pub invoice_registration_number: Option<String>,
     pub max_discount_percent: String,
     pub flex_agreement: Option<FlexAgreement>,
@@ -127,6 +130,9 @@ impl PartnerRecord {
             website: row.website.clone(),
             email: row.email.clone(),
             phone: row.phone.clone(),
+            postal_code: row.postal_code.clone(),
+            address: row.address.clone(),
+            payment_terms: row.payment_terms.clone(),
             invoice_registration_number: row.invoice_registration_number.clone(),
             max_discount_percent: row.max_discount.get().to_string(),
             flex_agreement: match (row.flex_signed_on, row.flex_expires_on) {
@@ -144,7 +150,9 @@ impl PartnerRecord {
 }
 
 /// `Some(None)` for an explicit `null`, `None` for an absent field.
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+pub(crate) fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -179,6 +187,12 @@ pub struct PartnerBody {
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub postal_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub payment_terms: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     pub invoice_registration_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "number_text")]
@@ -221,6 +235,9 @@ impl PartnerBody {
         set_nullable(&mut input.website, self.website);
         set_nullable(&mut input.email, self.email);
         set_nullable(&mut input.phone, self.phone);
+        set_nullable(&mut input.postal_code, self.postal_code);
+        set_nullable(&mut input.address, self.address);
+        set_nullable(&mut input.payment_terms, self.payment_terms);
         set_nullable(&mut input.invoice_registration_number, self.invoice_registration_number);
         set(&mut input.max_discount_percent, self.max_discount_percent);
         if let Some(agreement) = self.flex_agreement {

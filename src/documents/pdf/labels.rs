@@ -8,6 +8,7 @@ pub(super) struct Labels {
     pub(super) issued_on: &'static str,
     pub(super) valid_until: &'static str,
     pub(super) honorific: &'static str,
+    pub(super) subject: &'static str,
     pub(super) greeting: &'static str,
     pub(super) total_box: &'static str,
     pub(super) registration: &'static str,
@@ -27,11 +28,15 @@ pub(super) struct Labels {
 }
 
 impl Labels {
-    pub(super) fn revision(&self, lang: Lang, revision: u32) -> String {
-        match lang {
+    /// The mark after the number; none on a first issue (revision 1).
+    pub(super) fn revision(&self, lang: Lang, revision: u32) -> Option<String> {
+        if revision <= 1 {
+            return None;
+        }
+        Some(match lang {
             Lang::Ja => format!("（第{revision}版）"),
             Lang::En => format!(" (Rev. {revision})"),
-        }
+        })
     }
 }
 
@@ -43,6 +48,12 @@ pub(super) fn labels(kind: DocumentKind, lang: Lang) -> Labels {
 }
 
 fn japanese(kind: DocumentKind) -> Labels {
+    let number = match kind {
+        DocumentKind::Quote => "見積番号",
+        DocumentKind::Invoice => "請求番号",
+        DocumentKind::DeliveryNote => "納品番号",
+        DocumentKind::Receipt => "領収番号",
+    };
     let (title, greeting, total_box, valid_until) = match kind {
         DocumentKind::Quote => {
             ("御見積書", "下記の通り御見積申し上げます。", "御見積金額（税込）", "有効期限")
@@ -59,19 +70,20 @@ fn japanese(kind: DocumentKind) -> Labels {
     };
     Labels {
         title,
-        number: "番号",
+        number,
         issued_on: "発行日",
         valid_until,
         honorific: " 御中",
+        subject: "件名",
         greeting,
         total_box,
         registration: "登録番号",
         col_no: "No.",
         col_description: "品名・内容",
         col_quantity: "数量",
-        col_unit_price: "単価",
+        col_unit_price: "単価（税抜）",
         col_amount: "金額",
-        subtotal: "小計",
+        subtotal: "小計（税抜）",
         tax: "消費税",
         total: "合計",
         notes: "備考",
@@ -83,6 +95,12 @@ fn japanese(kind: DocumentKind) -> Labels {
 }
 
 fn english(kind: DocumentKind) -> Labels {
+    let number = match kind {
+        DocumentKind::Quote => "Quotation No.",
+        DocumentKind::Invoice => "Invoice No.",
+        DocumentKind::DeliveryNote => "Delivery No.",
+        DocumentKind::Receipt => "Receipt No.",
+    };
     let (title, greeting, total_box, valid_until) = match kind {
         DocumentKind::Quote => {
             ("Quotation", "We are pleased to quote as follows.", "Quotation total (tax incl.)", "Valid until")
@@ -105,19 +123,20 @@ fn english(kind: DocumentKind) -> Labels {
     };
     Labels {
         title,
-        number: "No.",
+        number,
         issued_on: "Issue date",
         valid_until,
         honorific: "",
+        subject: "Subject",
         greeting,
         total_box,
         registration: "Registration No.",
         col_no: "No.",
         col_description: "Description",
         col_quantity: "Qty",
-        col_unit_price: "Unit price",
+        col_unit_price: "Price excl. tax",
         col_amount: "Amount",
-        subtotal: "Subtotal",
+        subtotal: "Subtotal (excl. tax)",
         tax: "Tax",
         total: "Total",
         notes: "Notes",

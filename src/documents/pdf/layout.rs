@@ -154,8 +154,10 @@ impl<'a> Pager<'a> {
     /// The document number with its revision, if any.
     pub(super) fn number(&self) -> String {
         let mut number = clean(&self.doc.number, false, 100);
-        if let Some(revision) = self.doc.revision {
-            number.push_str(&self.labels.revision(self.doc.lang, revision));
+        if let Some(mark) =
+            self.doc.revision.and_then(|revision| self.labels.revision(self.doc.lang, revision))
+        {
+            number.push_str(&mark);
         }
         number
     }

@@ -28,7 +28,8 @@ pub(super) fn header(p: &mut Pager) {
 
 fn addressee_block(p: &mut Pager, top: f32) -> f32 {
     let doc = p.doc;
-    let honorific = p.labels.honorific;
+    // 御中 goes to a company only when no person is named; a named person gets 様 instead.
+    let honorific = if doc.attention.is_some() { "" } else { p.labels.honorific };
     let name = clean(&doc.addressee.name, false, FIELD_CHARS);
     let honorific_w = p.kit.width(honorific, 12.0);
     let lines = p.kit.wrap_limited(&name, 14.0, LEFT_COL_W - honorific_w, 2);
@@ -40,6 +41,16 @@ fn addressee_block(p: &mut Pager, top: f32) -> f32 {
     }
     if !honorific.is_empty() {
         p.text(LEFT + last_w, baseline(y - 18.0, 12.0), 12.0, honorific, INK, Weight::Regular);
+    }
+    if let Some(attention) = &doc.attention {
+        let person = clean(attention, false, FIELD_CHARS);
+        let line = match doc.lang {
+            Lang::Ja => format!("{person} 様"),
+            Lang::En => format!("Attn: {person}"),
+        };
+        let line = p.kit.truncate(&line, 12.0, LEFT_COL_W);
+        p.text(LEFT, baseline(y, 12.0), 12.0, &line, INK, Weight::Regular);
+        y += 17.0;
     }
     p.hline(LEFT, LEFT + LEFT_COL_W, y + 1.0, 0.8, INK);
     y += 8.0;
@@ -89,6 +100,9 @@ fn issuer_block(p: &mut Pager, top: f32) -> f32 {
     let number = p.number();
     let issued = clean(&doc.issued_on, false, 60);
     let mut meta = vec![(p.labels.number, number), (p.labels.issued_on, issued)];
+    if let Some(subject) = &doc.subject {
+        meta.push((p.labels.subject, clean(subject, false, 80)));
+    }
     if let Some(until) = &doc.valid_until {
         meta.push((p.labels.valid_until, clean(until, false, 60)));
     }

@@ -43,11 +43,9 @@ pub(crate) fn sample(lang: Lang) -> CommercialDocument {
             ],
             Some("T7000012050002"),
         ),
-        addressee: party(
-            "株式会社テスト設計事務所",
-            &["〒530-0001 大阪府大阪市北区梅田2-2-2", "ご担当: 佐藤 花子 様"],
-            None,
-        ),
+        addressee: party("株式会社テスト設計事務所", &["〒530-0001 大阪府大阪市北区梅田2-2-2"], None),
+        attention: Some("設計部 佐藤 花子".to_owned()),
+        subject: Some("Autodesk Flex トークン".to_owned()),
         lines: vec![
             line("Autodesk Flex トークン（購入日から1年間有効）", "500", "¥300", "¥150,000"),
             line("Autodesk Flex トークン まとめ購入割引（5%）", "1", "-¥7,500", "-¥7,500"),
@@ -78,6 +76,8 @@ pub(crate) fn sample_en() -> CommercialDocument {
     doc.issued_on = "2 June 2025".to_owned();
     doc.valid_until = Some("2 July 2025".to_owned());
     doc.addressee.name = "Example Design Office Co., Ltd.".to_owned();
+    doc.attention = Some("Hanako Sato, Design Dept.".to_owned());
+    doc.subject = Some("Autodesk Flex tokens".to_owned());
     doc.lines[0].description = "Autodesk Flex tokens (valid for 1 year from purchase)".to_owned();
     doc.lines[1].description = "Volume discount (5%)".to_owned();
     doc.lines[2].description = "Onboarding support (remote, 2 hours)".to_owned();
@@ -99,6 +99,8 @@ fn hostile() -> CommercialDocument {
     doc.notes.push(HOSTILE.to_owned());
     doc.total = HOSTILE.to_owned();
     doc.verify_code = HOSTILE.to_owned();
+    doc.attention = Some(HOSTILE.to_owned());
+    doc.subject = Some(HOSTILE.to_owned());
     doc
 }
 
@@ -207,6 +209,8 @@ fn stress() -> CommercialDocument {
     doc.addressee.name = long.clone();
     doc.issuer.name = long.clone();
     doc.issuer.lines = vec![long.clone(); 3];
+    doc.attention = Some(long.clone());
+    doc.subject = Some(long.clone());
     doc.total = "¥".to_owned() + &"9".repeat(60);
     doc.lines[0].amount = "¥".to_owned() + &"9".repeat(40);
     doc.lines[0].description = long.clone();
@@ -262,15 +266,47 @@ fn pdftotext(bytes: &[u8], name: &str) -> String {
 fn extracted_text_contains_the_key_fields() {
     let doc = sample(Lang::Ja);
     let text = pdftotext(&render(&doc).expect("render"), "ja");
-    for needle in
-        ["御見積書", "Q-2025-000123", "¥178,750", "株式会社テスト設計事務所", "御中", "T7000012050002"]
-    {
+    for needle in [
+        "御見積書",
+        "Q-2025-000123",
+        "¥178,750",
+        "株式会社テスト設計事務所",
+        "T7000012050002",
+        "見積番号",
+        "件名",
+    ] {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }
+    assert!(text.contains("設計部 佐藤 花子 様") && !text.contains("御中"), "御中 beside 様:\n{text}");
+    assert!(text.contains("（第2版）"), "{text}");
     let text = pdftotext(&render(&sample_en()).expect("render"), "en");
     for needle in ["Quotation", "Q-2025-000123", "¥178,750", "Example Design Office Co., Ltd."] {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }
+}
+
+#[test]
+#[ignore = "needs pdftotext (poppler-utils)"]
+fn a_company_without_a_contact_is_addressed_onchu_and_a_first_issue_has_no_revision_mark() {
+    let mut doc = sample(Lang::Ja);
+    doc.attention = None;
+    doc.revision = Some(1);
+    let text = pdftotext(&render(&doc).expect("render"), "onchu");
+    assert!(text.contains("株式会社テスト設計事務所 御中"), "{text}");
+    assert!(!text.contains('様') && !text.contains("第1版"), "{text}");
+    let mut doc = sample_en();
+    doc.revision = Some(1);
+    let text = pdftotext(&render(&doc).expect("render"), "attn");
+    assert!(text.contains("Attn:") && !text.contains("Rev. 1"), "{text}");
+}
+
+#[test]
+fn the_revision_mark_starts_at_the_second_issue() {
+    let ja = labels::labels(DocumentKind::Quote, Lang::Ja);
+    assert_eq!(ja.revision(Lang::Ja, 1), None);
+    assert_eq!(ja.revision(Lang::Ja, 2).as_deref(), Some("（第2版）"));
+    assert_eq!(ja.number, "見積番号");
+    assert!(ja.col_unit_price.contains("税抜") && ja.subtotal.contains("税抜"));
 }
 
 #[test]

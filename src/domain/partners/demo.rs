@@ -117,6 +117,9 @@ pub fn showcase_partner() -> PartnerInput {
         website: "https://demo-tokyo.example/".into(),
         email: "info@demo-tokyo.example".into(),
         phone: "03-0000-0000".into(),
+        postal_code: String::new(),
+        address: String::new(),
+        payment_terms: String::new(),
         invoice_registration_number: format!("T{check}{base}"),
         max_discount_percent: "20".into(),
         flex_signed_on: "2025-04-01".into(),
@@ -179,6 +182,9 @@ fn partner_at(seed: u64, index: u64) -> PartnerInput {
         website: if rng.percent(90) { format!("https://www.{slug}.example/") } else { String::new() },
         email: if rng.percent(85) { format!("sales@{slug}.example") } else { String::new() },
         phone: phone(&mut rng, place.country),
+        postal_code: String::new(),
+        address: String::new(),
+        payment_terms: String::new(),
         invoice_registration_number: if japanese && rng.percent(65) {
             registration_number(&mut rng)
         } else {

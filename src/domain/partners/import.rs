@@ -187,7 +187,13 @@ async fn try_batch(
         }
         let existing = by_csn.get(&valid.csn);
         let row = match existing {
-            Some(existing) => row_from(existing.id, valid.clone(), existing.created_at, now),
+            // The CSV has no document fields: a re-import keeps the stored address and terms.
+            Some(existing) => super::Partner {
+                postal_code: existing.postal_code.clone(),
+                address: existing.address.clone(),
+                payment_terms: existing.payment_terms.clone(),
+                ..row_from(existing.id, valid.clone(), existing.created_at, now)
+            },
             None => row_from(Uuid::new_v4(), valid.clone(), now, now),
         };
         match save(&tx, actor, origin, row, existing.is_none()).await {

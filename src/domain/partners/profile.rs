@@ -34,6 +34,9 @@ pub struct PartnerInput {
     pub website: String,
     pub email: String,
     pub phone: String,
+    pub postal_code: String,
+    pub address: String,
+    pub payment_terms: String,
     pub invoice_registration_number: String,
     pub max_discount_percent: String,
     pub flex_signed_on: String,
@@ -58,6 +61,9 @@ pub struct ValidPartner {
     pub website: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    pub postal_code: Option<String>,
+    pub address: Option<String>,
+    pub payment_terms: Option<String>,
     pub invoice_registration_number: Option<String>,
     pub max_discount: DiscountPercent,
     pub flex_signed_on: Option<NaiveDate>,
@@ -83,6 +89,9 @@ impl PartnerInput {
             website: row.website.clone().unwrap_or_default(),
             email: row.email.clone().unwrap_or_default(),
             phone: row.phone.clone().unwrap_or_default(),
+            postal_code: row.postal_code.clone().unwrap_or_default(),
+            address: row.address.clone().unwrap_or_default(),
+            payment_terms: row.payment_terms.clone().unwrap_or_default(),
             invoice_registration_number: row.invoice_registration_number.clone().unwrap_or_default(),
             max_discount_percent: row.max_discount.get().to_string(),
             flex_signed_on: row.flex_signed_on.map(|d| d.to_string()).unwrap_or_default(),
@@ -151,6 +160,14 @@ impl PartnerInput {
             .check(PhoneNumber::parse_optional("phone", &self.phone))
             .flatten()
             .map(|p| p.as_str().to_owned());
+        let mut bounded = |field: &'static str, text: &str, max: usize| {
+            optional(text)
+                .and_then(|t| errors.check(crate::domain::contact::BoundedText::parse(field, t, 1, max)))
+                .map(|t| t.into_inner())
+        };
+        let postal_code = bounded("postal_code", &self.postal_code, 16);
+        let address = bounded("address", &self.address, 300);
+        let payment_terms = bounded("payment_terms", &self.payment_terms, 300);
         let invoice_registration_number = optional(&self.invoice_registration_number)
             .and_then(|n| errors.check(RegistrationNumber::parse("invoice_registration_number", n)))
             .map(|n| n.as_str().to_owned());
@@ -201,6 +218,9 @@ impl PartnerInput {
             website,
             email,
             phone,
+            postal_code,
+            address,
+            payment_terms,
             invoice_registration_number,
             max_discount: max_discount.ok_or_else(missing)?,
             flex_signed_on: signed_on,

@@ -24,6 +24,11 @@ pub struct Partner {
     pub website: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// Printed in the issuer block of documents.
+    pub postal_code: Option<String>,
+    pub address: Option<String>,
+    /// 支払条件, printed on quotes, e.g. `月末締め翌月末払い`.
+    pub payment_terms: Option<String>,
     pub invoice_registration_number: Option<String>,
     pub max_discount: DiscountPercent,
     pub flex_signed_on: Option<NaiveDate>,

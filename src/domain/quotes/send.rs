@@ -242,6 +242,7 @@ async fn issue_document(
         issued_at: sending.sent_at,
         verify_code: verify_code.clone(),
         public_base_url: portal.config.public_base_url.clone(),
+        staff_name: crate::storage::users::find(&**tx, quote.created_by).await?.map(|user| user.display_name),
     };
     let pdf = render_pdf_off_workers(data).await?;
     let sha256 = link::hex(&Sha256::digest(&pdf));

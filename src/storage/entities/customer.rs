@@ -9,6 +9,7 @@ pub struct Model {
     pub id: Uuid,
     pub partner_id: Uuid,
     pub company_name: String,
+    pub department: Option<String>,
     pub contact_name: String,
     pub email: String,
     pub phone: Option<String>,

@@ -20,6 +20,7 @@ use crate::web::pagination::{PageQuery, Paginated};
 pub struct CustomerView {
     id: Uuid,
     company_name: String,
+    department: Option<String>,
     contact_name: String,
     email: String,
     phone: Option<String>,
@@ -38,6 +39,7 @@ impl From<Customer> for CustomerView {
         Self {
             id: r.id,
             company_name: r.company_name,
+            department: r.department,
             contact_name: r.contact_name,
             email: r.email,
             phone: r.phone,
@@ -57,6 +59,9 @@ impl From<Customer> for CustomerView {
 #[serde(deny_unknown_fields)]
 struct CustomerBody {
     company_name: Option<String>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "crate::web::partner_view::nullable")]
+    department: Option<Option<String>>,
     contact_name: Option<String>,
     email: Option<String>,
     phone: Option<Option<String>>,
@@ -83,6 +88,7 @@ impl CustomerBody {
         set(&mut input.time_zone, self.time_zone);
         set(&mut input.purchaser_autodesk_id, self.purchaser_autodesk_id);
         for (target, value) in [
+            (&mut input.department, self.department),
             (&mut input.phone, self.phone),
             (&mut input.postal_code, self.postal_code),
             (&mut input.address, self.address),

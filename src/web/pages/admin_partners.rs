@@ -55,6 +55,12 @@ struct PartnerForm {
     #[field(default = String::new())]
     phone: String,
     #[field(default = String::new())]
+    postal_code: String,
+    #[field(default = String::new())]
+    address: String,
+    #[field(default = String::new())]
+    payment_terms: String,
+    #[field(default = String::new())]
     invoice_registration_number: String,
     #[field(default = String::new())]
     max_discount_percent: String,
@@ -96,6 +102,9 @@ impl PartnerForm {
             website: self.website,
             email: self.email,
             phone: self.phone,
+            postal_code: self.postal_code,
+            address: self.address,
+            payment_terms: self.payment_terms,
             invoice_registration_number: self.invoice_registration_number,
             max_discount_percent: self.max_discount_percent,
             flex_signed_on: self.flex_signed_on,
@@ -131,7 +140,8 @@ fn form_view(input: &PartnerInput) -> serde_json::Value {
         "prefectures": input.regions.iter().filter(|r| is_prefecture(r)).collect::<Vec<_>>(),
         "regions": input.regions.iter().filter(|r| !is_prefecture(r)).cloned().collect::<Vec<_>>().join(", "),
         "languages": input.languages, "services": input.services, "website": input.website, "email": input.email,
-        "phone": input.phone, "invoice_registration_number": input.invoice_registration_number,
+        "phone": input.phone, "postal_code": input.postal_code, "address": input.address,
+        "payment_terms": input.payment_terms, "invoice_registration_number": input.invoice_registration_number,
         "max_discount_percent": input.max_discount_percent, "flex_signed_on": input.flex_signed_on,
         "flex_expires_on": input.flex_expires_on, "published": input.published,
     })

@@ -31,6 +31,8 @@ struct CustomerForm {
     #[field(default = String::new())]
     company_name: String,
     #[field(default = String::new())]
+    department: String,
+    #[field(default = String::new())]
     contact_name: String,
     #[field(default = String::new())]
     email: String,
@@ -54,6 +56,7 @@ impl CustomerForm {
     fn into_input(self) -> CustomerInput {
         CustomerInput {
             company_name: self.company_name,
+            department: self.department,
             contact_name: self.contact_name,
             email: self.email,
             phone: self.phone,
@@ -69,7 +72,8 @@ impl CustomerForm {
 
 fn form_view(input: &CustomerInput) -> serde_json::Value {
     serde_json::json!({
-        "company_name": input.company_name, "contact_name": input.contact_name, "email": input.email,
+        "company_name": input.company_name, "department": input.department,
+        "contact_name": input.contact_name, "email": input.email,
         "phone": input.phone, "postal_code": input.postal_code, "address": input.address,
         "country": input.country, "language": input.language, "time_zone": input.time_zone,
         "purchaser_autodesk_id": input.purchaser_autodesk_id,
