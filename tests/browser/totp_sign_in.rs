@@ -42,6 +42,7 @@ fn an_operator_sets_up_totp_and_signs_in_with_a_code_in_two_steps() {
     browser.fill("#email", "ops@example.com").unwrap();
     browser.fill("#password", PASSWORD).unwrap();
     browser.click("#login-submit").unwrap();
+    browser.find("#code-submit").unwrap();
     assert_eq!(browser.text("h1").unwrap(), "確認コードの入力");
     browser.screenshot(&screenshot_dir().join("totp-code-ja.png")).unwrap();
     // The half-signed-in browser has no session yet.

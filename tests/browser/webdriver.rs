@@ -122,12 +122,20 @@ impl Browser {
         call("POST", &self.url(&format!("/element/{element}/click")), None).map(|_| ())
     }
 
+    /// The text of the element `css` selects. An element found on a page that a click was still
+    /// replacing goes stale before it can be read: it is looked up again on the new page.
     pub fn text(&self, css: &str) -> Result<String> {
-        let element = self.find(css)?;
-        Ok(call("GET", &self.url(&format!("/element/{element}/text")), None)?
-            .as_str()
-            .unwrap_or_default()
-            .to_owned())
+        let mut last = String::new();
+        for _ in 0..50 {
+            let element = self.find(css)?;
+            match call("GET", &self.url(&format!("/element/{element}/text")), None) {
+                Ok(text) => return Ok(text.as_str().unwrap_or_default().to_owned()),
+                Err(e) if e.contains("stale element") => last = e,
+                Err(e) => return Err(e),
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(format!("{css} kept going stale: {last}"))
     }
 
     pub fn source(&self) -> Result<String> {
