@@ -1,4 +1,4 @@
-//! Issued documents: the stored PDF of a quote (later invoices, delivery notes and receipts), with
+//! Issued documents: the stored PDF of a quote, invoice, delivery note, receipt or credit note, with
 //! its number, hash and verification code. Issued once, never changed.
 
 use chrono::{DateTime, Utc};
@@ -9,23 +9,43 @@ use uuid::Uuid;
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     Quote,
+    Invoice,
+    DeliveryNote,
+    Receipt,
+    CreditNote,
 }
 
 impl DocumentKind {
+    pub const ALL: [DocumentKind; 5] = [
+        DocumentKind::Quote,
+        DocumentKind::Invoice,
+        DocumentKind::DeliveryNote,
+        DocumentKind::Receipt,
+        DocumentKind::CreditNote,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             DocumentKind::Quote => "quote",
+            DocumentKind::Invoice => "invoice",
+            DocumentKind::DeliveryNote => "delivery_note",
+            DocumentKind::Receipt => "receipt",
+            DocumentKind::CreditNote => "credit_note",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [DocumentKind::Quote].into_iter().find(|k| k.as_str() == text)
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
     /// The letter that marks the kind in a document number (`EXMP-Q-2026-00001`).
     pub fn letter(self) -> char {
         match self {
             DocumentKind::Quote => 'Q',
+            DocumentKind::Invoice => 'I',
+            DocumentKind::DeliveryNote => 'D',
+            DocumentKind::Receipt => 'R',
+            DocumentKind::CreditNote => 'C',
         }
     }
 }

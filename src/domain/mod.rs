@@ -12,6 +12,7 @@ pub mod error;
 pub mod keys;
 pub mod money;
 pub mod numbering;
+pub mod orders;
 pub mod partners;
 pub mod price_book;
 pub mod pricing;
