@@ -81,6 +81,9 @@ pub fn render(paper: &OrderPaper) -> Result<Vec<u8>> {
         lang,
         number: paper.number.clone(),
         revision: None,
+        details: Vec::new(),
+        under_total: Vec::new(),
+        payment_details: Vec::new(),
         issued_on: format_date(paper.issued_at.with_timezone(&paper.time_zone).date_naive(), code),
         valid_until: paper.payment_due.map(|due| format_date(due, code)),
         issuer: Party {
