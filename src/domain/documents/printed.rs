@@ -210,3 +210,44 @@ pub(crate) fn payment_terms(partner: &Partner, lang: &str) -> Option<String> {
 pub(crate) fn verify_url(public_base_url: &str, verify_code: &str) -> String {
     format!("{}/verify/{verify_code}", public_base_url.trim_end_matches('/'))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn totals(rate_hundredths: i32, rounding: &str) -> QuoteTotals {
+        QuoteTotals {
+            subtotal_minor: 1000,
+            tax_minor: i64::from(rate_hundredths / 10),
+            total_minor: 1000 + i64::from(rate_hundredths / 10),
+            tax_rate_hundredths: rate_hundredths,
+            tax_rounding: rounding.to_owned(),
+        }
+    }
+
+    #[test]
+    fn the_tax_term_states_rate_and_rounding_or_that_the_supply_is_outside_japanese_tax() {
+        let jpy = Currency::Jpy;
+        assert_eq!(
+            tax_term(&totals(1000, "down"), jpy, "ja"),
+            "消費税は10%、税率ごとに合計し1円未満切り捨て（本書1通につき税率ごとに1回端数処理）。"
+        );
+        assert_eq!(
+            tax_term(&totals(1000, "half_up"), Currency::Usd, "en"),
+            "Tax at 10%, totalled per rate, rounded half up to $0.01, once per rate on this document."
+        );
+        let outside = tax_term(&totals(0, "down"), jpy, "ja");
+        assert!(outside.contains("不課税") && !outside.contains("0%"), "{outside}");
+        assert!(tax_term(&totals(0, "down"), jpy, "en").contains("not subject to Japanese consumption tax"));
+        assert_eq!(tax_lines(&totals(0, "down"), jpy, "ja")[0].label, "不課税（日本の消費税の対象外）");
+    }
+
+    #[test]
+    fn token_counts_are_grouped_and_keep_their_decimals() {
+        assert_eq!(tokens_text(TokenAmount::from_tokens(1_000_000).unwrap(), "ja"), "1,000,000 トークン");
+        assert_eq!(tokens_text(TokenAmount::from_tokens(100).unwrap(), "en"), "100 tokens");
+        assert_eq!(tokens_text(TokenAmount::from_thousandths(1_234_500), "en"), "1,234.5 tokens");
+    }
+}
