@@ -26,6 +26,7 @@ fn quote_ja() -> CommercialDocument {
         revision: Some(2),
         issued_on: "2025年6月2日".to_owned(),
         valid_until: Some("2025年7月2日".to_owned()),
+        details: Vec::new(),
         issuer: Party {
             name: "株式会社サンプルリセラー".to_owned(),
             lines: strings(&[
@@ -43,6 +44,7 @@ fn quote_ja() -> CommercialDocument {
         },
         attention: Some("設計部 佐藤 花子".to_owned()),
         subject: Some("Autodesk Flex トークン".to_owned()),
+        under_total: Vec::new(),
         lines: vec![
             line("Autodesk Flex トークン（購入日から1年間有効）", "500", "¥300", "¥150,000"),
             line("Autodesk Flex トークン まとめ購入割引（5%）", "1", "-¥7,500", "-¥7,500"),
@@ -55,6 +57,7 @@ fn quote_ja() -> CommercialDocument {
             tax: "¥16,250".to_owned(),
         }],
         total: "¥178,750".to_owned(),
+        payment_details: Vec::new(),
         notes: strings(&[
             "お支払いは請求書発行月の翌月末までに指定口座へお振込みください。振込手数料は貴社にてご負担願います。",
             "トークンはご入金確認後、貴社のAutodeskアカウントへ付与いたします。",

@@ -1,5 +1,5 @@
 //! Public entry point for rendering a commercial document (quote, invoice, delivery note,
-//! receipt) to an A4 PDF with the embedded IPAex Gothic font and a verification QR code.
+//! receipt, credit note) to an A4 PDF with the embedded IPAex Gothic font and a verification QR code.
 //!
 //! The caller supplies every amount and date already formatted; this module only lays text
 //! out. Line items flow onto further pages (with a repeated table header) when they do not
@@ -39,6 +39,8 @@ pub enum DocumentKind {
     Invoice,
     DeliveryNote,
     Receipt,
+    /// 適格返還請求書: what a cancellation returns of an invoice, printed as amounts returned.
+    CreditNote,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -73,8 +75,11 @@ pub struct CommercialDocument {
     pub number: String,
     pub revision: Option<u32>,
     pub issued_on: String,
-    /// Validity for a quote, payment due date for an invoice.
+    /// The kind's own date: validity for a quote, payment due date for an invoice, the last day
+    /// the tokens can be used for a delivery note, the date received for a receipt.
     pub valid_until: Option<String>,
+    /// Further labelled rows under the number and dates, e.g. (`注文番号`, `EXMP-O-2027-00001`).
+    pub details: Vec<(String, String)>,
     pub issuer: Party,
     /// The company. In Japanese documents followed by 御中 only when there is no `attention`.
     pub addressee: Party,
@@ -83,10 +88,15 @@ pub struct CommercialDocument {
     pub attention: Option<String>,
     /// What the document is about (件名), e.g. `Autodesk Flex トークン`.
     pub subject: Option<String>,
+    /// Statements printed under the total box, e.g. a receipt's 但し書き or that an invoice is not a
+    /// qualified invoice.
+    pub under_total: Vec<String>,
     pub lines: Vec<Line>,
     pub subtotal: String,
     pub tax_lines: Vec<TaxLine>,
     pub total: String,
+    /// Where to pay (振込先), one entry per printed line; the block is left out when empty.
+    pub payment_details: Vec<String>,
     pub notes: Vec<String>,
     /// Commercial terms, e.g. token validity or minimum order size.
     pub terms: Vec<String>,

@@ -1,6 +1,8 @@
 //! Issued documents: the stored PDF of a quote, invoice, delivery note, receipt or credit note, with
 //! its number, hash and verification code. Issued once, never changed.
 
+pub mod printed;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 

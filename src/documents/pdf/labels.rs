@@ -1,6 +1,6 @@
 //! Fixed wording printed on documents, per document kind and language.
 
-use super::{DocumentKind, Lang};
+use super::{CommercialDocument, DocumentKind, Lang};
 
 pub(super) struct Labels {
     pub(super) title: &'static str,
@@ -22,6 +22,11 @@ pub(super) struct Labels {
     pub(super) total: &'static str,
     pub(super) notes: &'static str,
     pub(super) terms: &'static str,
+    /// Title of the bank transfer block (振込先).
+    pub(super) payment_details: &'static str,
+    /// Printed under the total box after the document's own statements: a receipt's
+    /// 上記正に領収いたしました; empty for the other kinds.
+    pub(super) closing: &'static str,
     pub(super) verify_code: &'static str,
     pub(super) verify_hint: &'static str,
     pub(super) continued: &'static str,
@@ -47,12 +52,26 @@ pub(super) fn labels(kind: DocumentKind, lang: Lang) -> Labels {
     }
 }
 
+/// The labels of `doc`: a credit note is a 適格返還請求書 only when its issuer has a registration
+/// number, and otherwise a plain 返還請求書.
+pub(super) fn labels_for(doc: &CommercialDocument) -> Labels {
+    let mut labels = labels(doc.kind, doc.lang);
+    if doc.kind == DocumentKind::CreditNote
+        && doc.lang == Lang::Ja
+        && doc.issuer.registration_number.is_none()
+    {
+        labels.title = "返還請求書";
+    }
+    labels
+}
+
 fn japanese(kind: DocumentKind) -> Labels {
     let number = match kind {
         DocumentKind::Quote => "見積番号",
         DocumentKind::Invoice => "請求番号",
         DocumentKind::DeliveryNote => "納品番号",
         DocumentKind::Receipt => "領収番号",
+        DocumentKind::CreditNote => "返還請求番号",
     };
     let (title, greeting, total_box, valid_until) = match kind {
         DocumentKind::Quote => {
@@ -62,12 +81,14 @@ fn japanese(kind: DocumentKind) -> Labels {
             ("請求書", "下記の通りご請求申し上げます。", "ご請求金額（税込）", "お支払期限")
         }
         DocumentKind::DeliveryNote => {
-            ("納品書", "下記の通り納品いたしました。", "納品金額（税込）", "有効期限")
+            ("納品書", "下記の通り納品いたしました。", "納品金額（税込）", "トークン有効期限")
         }
-        DocumentKind::Receipt => {
-            ("領収書", "下記の金額を正に領収いたしました。", "領収金額（税込）", "有効期限")
+        DocumentKind::Receipt => ("領収書", "", "領収金額（税込）", "領収日"),
+        DocumentKind::CreditNote => {
+            ("適格返還請求書", "下記の通りご返還申し上げます。", "返還金額（税込）", "返還日")
         }
     };
+    let returned = kind == DocumentKind::CreditNote;
     Labels {
         title,
         number,
@@ -82,12 +103,14 @@ fn japanese(kind: DocumentKind) -> Labels {
         col_description: "品名・内容",
         col_quantity: "数量",
         col_unit_price: "単価（税抜）",
-        col_amount: "金額",
-        subtotal: "小計（税抜）",
-        tax: "消費税",
-        total: "合計",
+        col_amount: if returned { "返還金額" } else { "金額" },
+        subtotal: if returned { "返還額小計（税抜）" } else { "小計（税抜）" },
+        tax: if returned { "返還消費税" } else { "消費税" },
+        total: if returned { "返還額合計" } else { "合計" },
         notes: "備考",
         terms: "取引条件",
+        payment_details: "お振込先",
+        closing: if kind == DocumentKind::Receipt { "上記正に領収いたしました。" } else { "" },
         verify_code: "検証コード",
         verify_hint: "QRコードまたは下記URLから本書の真正性を確認できます。",
         continued: "（続き）",
@@ -100,6 +123,7 @@ fn english(kind: DocumentKind) -> Labels {
         DocumentKind::Invoice => "Invoice No.",
         DocumentKind::DeliveryNote => "Delivery No.",
         DocumentKind::Receipt => "Receipt No.",
+        DocumentKind::CreditNote => "Credit note No.",
     };
     let (title, greeting, total_box, valid_until) = match kind {
         DocumentKind::Quote => {
@@ -112,15 +136,14 @@ fn english(kind: DocumentKind) -> Labels {
             "Delivery note",
             "We have delivered the following.",
             "Delivered total (tax incl.)",
-            "Valid until",
+            "Tokens valid until",
         ),
-        DocumentKind::Receipt => (
-            "Receipt",
-            "We acknowledge receipt of the amount below.",
-            "Amount received (tax incl.)",
-            "Valid until",
-        ),
+        DocumentKind::Receipt => ("Receipt", "", "Amount received (tax incl.)", "Date received"),
+        DocumentKind::CreditNote => {
+            ("Credit note", "We return the amounts below.", "Amount returned (tax incl.)", "Date returned")
+        }
     };
+    let returned = kind == DocumentKind::CreditNote;
     Labels {
         title,
         number,
@@ -135,12 +158,14 @@ fn english(kind: DocumentKind) -> Labels {
         col_description: "Description",
         col_quantity: "Qty",
         col_unit_price: "Price excl. tax",
-        col_amount: "Amount",
-        subtotal: "Subtotal (excl. tax)",
-        tax: "Tax",
-        total: "Total",
+        col_amount: if returned { "Returned" } else { "Amount" },
+        subtotal: if returned { "Returned excl. tax" } else { "Subtotal (excl. tax)" },
+        tax: if returned { "Tax returned" } else { "Tax" },
+        total: if returned { "Total returned" } else { "Total" },
         notes: "Notes",
         terms: "Terms",
+        payment_details: "Bank transfer to",
+        closing: if kind == DocumentKind::Receipt { "Received with thanks." } else { "" },
         verify_code: "Verification code",
         verify_hint: "Scan the QR code or open the URL below to verify this document.",
         continued: " (continued)",

@@ -2,7 +2,7 @@
 //! sections use, page breaks with a continuation header, and the footers.
 
 use super::font::{FontKit, Run, clean};
-use super::labels::{Labels, labels};
+use super::labels::{Labels, labels_for};
 use super::{CommercialDocument, MAX_PAGES, RenderError, sections};
 
 /// A4 portrait in points.
@@ -246,11 +246,13 @@ fn is_web_url(url: &str) -> bool {
 
 /// Lays out every page of `doc`.
 pub(super) fn layout(doc: &CommercialDocument, kit: &FontKit) -> Result<Vec<Vec<Op>>, RenderError> {
-    let labels = labels(doc.kind, doc.lang);
+    let labels = labels_for(doc);
     let mut pager = Pager { kit, doc, labels, pages: vec![Vec::new()], page: 0, y: MARGIN };
     sections::header(&mut pager);
     sections::table(&mut pager)?;
     sections::summary(&mut pager)?;
+    let payment_details = pager.labels.payment_details;
+    sections::list(&mut pager, payment_details, &doc.payment_details)?;
     let notes = pager.labels.notes;
     sections::list(&mut pager, notes, &doc.notes)?;
     let terms = pager.labels.terms;

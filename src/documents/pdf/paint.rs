@@ -14,7 +14,7 @@ use krilla::surface::Surface;
 use qrcode::{Color, EcLevel, QrCode};
 
 use super::font::{FontKit, clean};
-use super::labels::labels;
+use super::labels::labels_for;
 use super::layout::{Op, PAGE_H, PAGE_W, Rgb, Weight};
 use super::{CommercialDocument, Lang, MAX_URL_BYTES, RenderError};
 
@@ -115,7 +115,7 @@ pub(super) fn paint(
     qr: &QrModules,
 ) -> Result<Vec<u8>, RenderError> {
     let mut document = Document::new();
-    let title = format!("{} {}", labels(doc.kind, doc.lang).title, clean(&doc.number, false, 100));
+    let title = format!("{} {}", labels_for(doc).title, clean(&doc.number, false, 100));
     let language = match doc.lang {
         Lang::Ja => "ja",
         Lang::En => "en",

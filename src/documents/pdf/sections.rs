@@ -57,9 +57,29 @@ fn addressee_block(p: &mut Pager, top: f32) -> f32 {
     y = party_details(p, &doc.addressee, LEFT, y, LEFT_COL_W);
     y += 8.0;
     let greeting = p.labels.greeting;
-    p.text(LEFT, baseline(y, 9.5), 9.5, greeting, INK, Weight::Regular);
-    y += 20.0;
-    total_box(p, y)
+    if !greeting.is_empty() {
+        p.text(LEFT, baseline(y, 9.5), 9.5, greeting, INK, Weight::Regular);
+        y += 20.0;
+    }
+    y = total_box(p, y);
+    under_total(p, y)
+}
+
+/// The document's statements under the total box, then the kind's closing words.
+fn under_total(p: &mut Pager, mut y: f32) -> f32 {
+    let closing = p.labels.closing;
+    let statements = p.doc.under_total.iter().take(6).map(|s| clean(s, false, FIELD_CHARS));
+    let lines: Vec<String> = statements.chain((!closing.is_empty()).then(|| closing.to_owned())).collect();
+    if !lines.is_empty() {
+        y += 6.0;
+    }
+    for line in lines {
+        for wrapped in p.kit.wrap_limited(&line, 9.5, LEFT_COL_W, 2) {
+            p.text(LEFT, baseline(y, 9.5), 9.5, &wrapped, INK, Weight::Regular);
+            y += 14.0;
+        }
+    }
+    y
 }
 
 /// Address, contact and registration lines under a party name; returns the next free y.
@@ -106,9 +126,15 @@ fn issuer_block(p: &mut Pager, top: f32) -> f32 {
     if let Some(until) = &doc.valid_until {
         meta.push((p.labels.valid_until, clean(until, false, 60)));
     }
-    let label_w = if doc.lang == Lang::Ja { 56.0 } else { 66.0 };
+    let mut meta: Vec<(String, String)> = meta.into_iter().map(|(l, v)| (l.to_owned(), v)).collect();
+    for (label, value) in doc.details.iter().take(8) {
+        let label = p.kit.truncate(&clean(label, false, 40), 9.0, RIGHT_COL_W / 2.0);
+        meta.push((label, clean(value, false, 80)));
+    }
+    let widest = meta.iter().map(|(label, _)| p.kit.width(label, 9.0) + 8.0).fold(0.0, f32::max);
+    let label_w = widest.max(if doc.lang == Lang::Ja { 56.0 } else { 66.0 });
     for (label, value) in meta {
-        p.text(x, baseline(y, 9.0), 9.0, label, MUTED, Weight::Regular);
+        p.text(x, baseline(y, 9.0), 9.0, &label, MUTED, Weight::Regular);
         let (value, size) = p.fit(&value, 9.0, 6.5, RIGHT_COL_W - label_w);
         p.text_right(RIGHT, baseline(y, 9.0), size, &value, INK, Weight::Regular);
         p.hline(x, RIGHT, y + 12.5, 0.4, RULE);

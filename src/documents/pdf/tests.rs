@@ -33,6 +33,7 @@ pub(crate) fn sample(lang: Lang) -> CommercialDocument {
         revision: Some(2),
         issued_on: "2025年6月2日".to_owned(),
         valid_until: Some("2025年7月2日".to_owned()),
+        details: Vec::new(),
         issuer: party(
             "株式会社サンプルリセラー",
             &[
@@ -46,6 +47,7 @@ pub(crate) fn sample(lang: Lang) -> CommercialDocument {
         addressee: party("株式会社テスト設計事務所", &["〒530-0001 大阪府大阪市北区梅田2-2-2"], None),
         attention: Some("設計部 佐藤 花子".to_owned()),
         subject: Some("Autodesk Flex トークン".to_owned()),
+        under_total: Vec::new(),
         lines: vec![
             line("Autodesk Flex トークン（購入日から1年間有効）", "500", "¥300", "¥150,000"),
             line("Autodesk Flex トークン まとめ購入割引（5%）", "1", "-¥7,500", "-¥7,500"),
@@ -58,6 +60,7 @@ pub(crate) fn sample(lang: Lang) -> CommercialDocument {
             tax: "¥16,250".to_owned(),
         }],
         total: "¥178,750".to_owned(),
+        payment_details: Vec::new(),
         notes: strings(&[
             "お支払いは請求書発行月の翌月末までに指定口座へお振込みください。振込手数料は貴社にてご負担願います。",
             "トークンはご入金確認後、貴社のAutodeskアカウントへ付与いたします。",
@@ -101,6 +104,9 @@ fn hostile() -> CommercialDocument {
     doc.verify_code = HOSTILE.to_owned();
     doc.attention = Some(HOSTILE.to_owned());
     doc.subject = Some(HOSTILE.to_owned());
+    doc.details = vec![(HOSTILE.to_owned(), HOSTILE.to_owned())];
+    doc.under_total = vec![HOSTILE.to_owned()];
+    doc.payment_details = vec![HOSTILE.to_owned()];
     doc
 }
 
@@ -130,9 +136,13 @@ fn renders_a_structurally_valid_pdf_with_embedded_font() {
 
 #[test]
 fn every_kind_and_language_renders() {
-    for kind in
-        [DocumentKind::Quote, DocumentKind::Invoice, DocumentKind::DeliveryNote, DocumentKind::Receipt]
-    {
+    for kind in [
+        DocumentKind::Quote,
+        DocumentKind::Invoice,
+        DocumentKind::DeliveryNote,
+        DocumentKind::Receipt,
+        DocumentKind::CreditNote,
+    ] {
         for lang in [Lang::Ja, Lang::En] {
             let mut doc = sample(lang);
             doc.kind = kind;
@@ -217,6 +227,9 @@ fn stress() -> CommercialDocument {
     doc.lines[1].description =
         "Autodesk Flex tokens, annual plan, for the design department (Osaka office)".to_owned();
     doc.notes = vec![long.repeat(3)];
+    doc.details = vec![(long.clone(), long.clone()), ("取引年月日".to_owned(), long.clone())];
+    doc.under_total = vec![long.clone(); 3];
+    doc.payment_details = vec![long.repeat(2)];
     doc.verify_url = format!("https://portal.example.jp/verify/{}", "X".repeat(150));
     doc
 }
@@ -298,6 +311,41 @@ fn a_company_without_a_contact_is_addressed_onchu_and_a_first_issue_has_no_revis
     doc.revision = Some(1);
     let text = pdftotext(&render(&doc).expect("render"), "attn");
     assert!(text.contains("Attn:") && !text.contains("Rev. 1"), "{text}");
+}
+
+#[test]
+fn a_credit_note_is_titled_qualified_only_when_its_issuer_is_registered() {
+    let mut doc = sample(Lang::Ja);
+    doc.kind = DocumentKind::CreditNote;
+    assert_eq!(labels::labels_for(&doc).title, "適格返還請求書");
+    assert_eq!(labels::labels_for(&doc).total, "返還額合計");
+    doc.issuer.registration_number = None;
+    assert_eq!(labels::labels_for(&doc).title, "返還請求書");
+    let ja = labels::labels(DocumentKind::Invoice, Lang::Ja);
+    assert_eq!((ja.title, ja.valid_until, ja.closing), ("請求書", "お支払期限", ""));
+    let receipt = labels::labels(DocumentKind::Receipt, Lang::Ja);
+    assert_eq!(receipt.closing, "上記正に領収いたしました。");
+    assert_eq!(labels::labels(DocumentKind::CreditNote, Lang::En).title, "Credit note");
+}
+
+#[test]
+#[ignore = "needs pdftotext (poppler-utils)"]
+fn details_statements_and_bank_lines_are_printed() {
+    let mut doc = sample(Lang::Ja);
+    doc.kind = DocumentKind::Receipt;
+    doc.details = vec![("お支払方法".to_owned(), "銀行振込".to_owned())];
+    doc.under_total = vec!["但し Autodesk Flex トークン代として".to_owned()];
+    doc.payment_details = vec!["みずほ銀行 丸の内支店 普通 1234567".to_owned()];
+    let text = pdftotext(&render(&doc).expect("render"), "details");
+    for needle in [
+        "お支払方法",
+        "銀行振込",
+        "但し Autodesk Flex トークン代として",
+        "上記正に領収いたしました。",
+        "お振込先",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::documents::pdf::{self, CommercialDocument, DocumentKind, Lang, Line, Party, TaxLine};
+use crate::documents::pdf::{self, CommercialDocument, DocumentKind};
 use crate::domain::Portal;
 use crate::domain::customers::Customer;
 use crate::domain::error::{Error, Result};
@@ -12,29 +12,10 @@ use crate::domain::money::Money;
 use crate::domain::partners::Partner;
 use crate::storage::{self, documents};
 
-use super::pricing::unit_price_from_e4;
 pub use super::validity::last_valid_day;
 use super::{Quote, QuoteLine};
-
-pub fn format_date(date: NaiveDate, lang: &str) -> String {
-    if lang == "ja" {
-        date.format("%Y年%-m月%-d日").to_string()
-    } else {
-        date.format("%-d %b %Y").to_string()
-    }
-}
-
-fn tokens_text(tokens: i64, lang: &str) -> String {
-    let digits = tokens.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    if lang == "ja" { format!("{grouped} トークン") } else { format!("{grouped} tokens") }
-}
+use crate::domain::documents::printed;
+pub use crate::domain::documents::printed::format_date;
 
 /// Everything the quote PDF shows, owned so it can be rendered off the async workers.
 pub struct QuoteDocumentData {
@@ -51,51 +32,6 @@ pub struct QuoteDocumentData {
     pub staff_name: Option<String>,
 }
 
-/// How tax was rounded, as the document states it: `税率ごとに合計し1円未満切り捨て`.
-fn rounding_note(rounding: &str, currency: crate::domain::money::Currency, lang: &str) -> String {
-    let unit = Money::from_minor(1, currency).to_string();
-    let unit_ja = if unit == "¥1" { "1円".to_owned() } else { unit.clone() };
-    match (lang, rounding) {
-        ("ja", "half_up") => format!("税率ごとに合計し{unit_ja}未満四捨五入"),
-        ("ja", "up") => format!("税率ごとに合計し{unit_ja}未満切り上げ"),
-        ("ja", _) => format!("税率ごとに合計し{unit_ja}未満切り捨て"),
-        (_, "half_up") => format!("totalled per rate, rounded half up to {unit}"),
-        (_, "up") => format!("totalled per rate, rounded up to {unit}"),
-        (_, _) => format!("totalled per rate, rounded down to {unit}"),
-    }
-}
-
-/// The printed rows for one quote line. A discounted line is printed at its list price with a
-/// separate 値引 row of the difference, so every row reads 数量 × 単価 = 金額 exactly and the rows
-/// add up to the line's amount.
-fn printed_lines(line: &QuoteLine, currency: crate::domain::money::Currency, lang: &str) -> Vec<Line> {
-    let base = if lang == "ja" { "Autodesk Flex トークン" } else { "Autodesk Flex tokens" };
-    let unit_price = unit_price_from_e4(line.unit_price_e4);
-    let list_amount = (unit_price * rust_decimal::Decimal::from(line.tokens.get())).normalize();
-    let amount = Money::from_minor(line.amount_minor, currency).amount;
-    let mut rows = vec![Line {
-        description: base.to_owned(),
-        quantity: tokens_text(i64::from(line.tokens.get()), lang),
-        unit_price: Money::new(unit_price, currency).to_string(),
-        amount: Money::new(list_amount, currency).to_string(),
-    }];
-    if line.discount.to_hundredths() > 0 {
-        let pct = line.discount.get().normalize();
-        let discount = Money::new((amount - list_amount).normalize(), currency).to_string();
-        rows.push(Line {
-            description: if lang == "ja" {
-                format!("値引（{pct}%）")
-            } else {
-                format!("Discount ({pct}%)")
-            },
-            quantity: "1".to_owned(),
-            unit_price: discount.clone(),
-            amount: discount,
-        });
-    }
-    rows
-}
-
 /// Renders the quote PDF on a blocking thread, so a large document never stalls other requests.
 ///
 /// # Errors
@@ -109,111 +45,54 @@ pub async fn render_pdf_off_workers(data: QuoteDocumentData) -> Result<Vec<u8>> 
 /// # Errors
 /// `Internal` when rendering fails (input too long for the layout limits).
 pub fn render_pdf(data: &QuoteDocumentData) -> Result<Vec<u8>> {
-    let lang = if data.customer.language == "en" { "en" } else { "ja" };
-    let tz = data.time_zone;
+    let lang = printed::language(&data.customer);
     let currency = data.quote.currency;
+    let totals = &data.quote.totals;
     let money = |minor: i64| Money::from_minor(minor, currency).to_string();
-    let partner_name = if lang == "ja" { &data.partner.name_ja } else { &data.partner.name_en };
-    let mut issuer_lines = Vec::new();
-    let issuer_address = [
-        data.partner
-            .postal_code
-            .as_deref()
-            .map(|p| if lang == "ja" { format!("〒{p}") } else { p.to_owned() }),
-        data.partner.address.clone(),
-    ];
-    let issuer_address: Vec<String> = issuer_address.into_iter().flatten().collect();
-    if !issuer_address.is_empty() {
-        issuer_lines.push(issuer_address.join(" "));
-    }
-    issuer_lines.extend(data.partner.phone.iter().map(|p| format!("TEL {p}")));
-    issuer_lines.extend(data.partner.email.iter().cloned());
-    issuer_lines.extend(data.partner.website.iter().cloned());
-    issuer_lines.extend(
-        data.staff_name
-            .iter()
-            .filter(|n| !n.trim().is_empty())
-            .map(|name| if lang == "ja" { format!("担当: {name}") } else { format!("Contact: {name}") }),
-    );
-    let mut addressee_lines = Vec::new();
-    addressee_lines.extend(
-        data.customer.postal_code.iter().map(|p| if lang == "ja" { format!("〒{p}") } else { p.clone() }),
-    );
-    addressee_lines.extend(data.customer.address.iter().cloned());
-    let autodesk_id = &data.customer.purchaser_autodesk_id;
-    if !autodesk_id.trim().is_empty() {
-        addressee_lines.push(if lang == "ja" {
-            format!("トークン付与先 Autodesk ID: {autodesk_id}")
-        } else {
-            format!("Tokens go to Autodesk ID: {autodesk_id}")
-        });
-    }
-    // 御中 is for a company without a named person; a named person gets 部署 氏名 様 instead.
-    let contact = data.customer.contact_name.trim();
-    let attention = (!contact.is_empty()).then(|| match data.customer.department.as_deref().map(str::trim) {
-        Some(department) if !department.is_empty() => format!("{department} {contact}"),
-        _ => contact.to_owned(),
-    });
-    let rounding = rounding_note(&data.quote.totals.tax_rounding, currency, lang);
-    let payment_terms = data.partner.payment_terms.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    let payment_terms = payment_terms.map(|terms| {
-        if lang == "ja" { format!("支払条件: {terms}") } else { format!("Payment terms: {terms}") }
-    });
-    let rate = rust_decimal::Decimal::new(i64::from(data.quote.totals.tax_rate_hundredths), 2).normalize();
+    let (addressee, attention) = printed::addressee(&data.customer, lang);
     let terms = if lang == "ja" {
-        vec![
-            "Autodesk Flex トークンの有効期限は購入日から1年間です。未使用分は失効します。".to_owned(),
-            "最小購入数は100トークン、以降1トークン単位です。".to_owned(),
-            "購入したトークンが利用可能になるまで最大24時間かかる場合があります。".to_owned(),
-            format!("消費税は{rate}%、{rounding}（本書1通につき税率ごとに1回端数処理）。"),
+        [
+            "Autodesk Flex トークンの有効期限は購入日から1年間です。未使用分は失効します。",
+            "最小購入数は100トークン、以降1トークン単位です。",
+            "購入したトークンが利用可能になるまで最大24時間かかる場合があります。",
         ]
     } else {
-        vec![
-            "Autodesk Flex tokens expire one year after purchase; unused tokens lapse.".to_owned(),
-            "Minimum purchase 100 tokens, then any whole number.".to_owned(),
-            "Purchased tokens can take up to 24 hours to become available.".to_owned(),
-            format!("Tax at {rate}%, {rounding}, once per rate on this document."),
+        [
+            "Autodesk Flex tokens expire one year after purchase; unused tokens lapse.",
+            "Minimum purchase 100 tokens, then any whole number.",
+            "Purchased tokens can take up to 24 hours to become available.",
         ]
     };
-    let terms: Vec<String> = payment_terms.into_iter().chain(terms).collect();
+    let terms: Vec<String> = printed::payment_terms(&data.partner, lang)
+        .into_iter()
+        .chain(terms.into_iter().map(str::to_owned))
+        .chain([printed::tax_term(totals, currency, lang)])
+        .collect();
     let document = CommercialDocument {
         kind: DocumentKind::Quote,
-        lang: if lang == "ja" { Lang::Ja } else { Lang::En },
+        lang: printed::pdf_lang(lang),
         number: data.quote.number.clone().unwrap_or_default(),
         revision: u32::try_from(data.quote.revision).ok(),
-        subject: Some(
-            if lang == "ja" { "Autodesk Flex トークン" } else { "Autodesk Flex tokens" }.to_owned(),
-        ),
-        issued_on: format_date(data.issued_at.with_timezone(&tz).date_naive(), lang),
-        valid_until: data.quote.valid_until.map(|until| format_date(last_valid_day(until, tz), lang)),
-        issuer: Party {
-            name: partner_name.clone(),
-            lines: issuer_lines,
-            registration_number: data.partner.invoice_registration_number.clone(),
-        },
-        addressee: Party {
-            name: data.customer.company_name.clone(),
-            lines: addressee_lines,
-            registration_number: None,
-        },
+        subject: Some(printed::product(lang)),
+        issued_on: format_date(data.issued_at.with_timezone(&data.time_zone).date_naive(), lang),
+        valid_until: data
+            .quote
+            .valid_until
+            .map(|until| format_date(last_valid_day(until, data.time_zone), lang)),
+        details: Vec::new(),
+        issuer: printed::issuer(&data.partner, data.staff_name.as_deref(), lang),
+        addressee,
         attention,
-        lines: data.lines.iter().flat_map(|line| printed_lines(line, currency, lang)).collect(),
-        subtotal: money(data.quote.totals.subtotal_minor),
-        tax_lines: vec![TaxLine {
-            label: match (data.quote.totals.tax_rate_hundredths == 0, lang == "ja") {
-                (true, true) => "不課税（日本の消費税の対象外）".to_owned(),
-                (true, false) => "Not subject to Japanese consumption tax".to_owned(),
-                (false, true) => format!("{rate}%対象"),
-                (false, false) => format!("{rate}% taxable"),
-            },
-            base: money(data.quote.totals.subtotal_minor),
-            tax: money(data.quote.totals.tax_minor),
-        }],
-        total: money(data.quote.totals.total_minor),
+        under_total: Vec::new(),
+        lines: printed::printed_lines(&data.lines, currency, lang),
+        subtotal: money(totals.subtotal_minor),
+        tax_lines: printed::tax_lines(totals, currency, lang),
+        total: money(totals.total_minor),
+        payment_details: Vec::new(),
         notes: data.quote.notes.lines().map(str::to_owned).filter(|l| !l.trim().is_empty()).collect(),
         terms,
         verify_code: data.verify_code.clone(),
-        verify_url: format!("{}/verify/{}", data.public_base_url.trim_end_matches('/'), data.verify_code),
+        verify_url: printed::verify_url(&data.public_base_url, &data.verify_code),
     };
     pdf::render(&document).map_err(Error::internal)
 }
