@@ -18,6 +18,7 @@ mod database_unavailable;
 mod demo_directory;
 mod directory;
 mod directory_restart;
+mod document_prefixes;
 mod documents;
 mod health;
 mod helpers;
