@@ -301,3 +301,51 @@ async fn the_migration_gives_existing_partners_distinct_prefixes_in_order_of_cre
     assert_eq!(prefixes, expected.map(|(s, p)| (s.to_owned(), p.to_owned())));
     conn.close().await.unwrap();
 }
+
+#[rocket::async_test]
+async fn imported_and_demo_partners_get_distinct_default_prefixes() {
+    use crate::partner_import::{csv_file, import, row};
+    use flexportal::domain::partners::import::COLUMNS;
+    use flexportal::storage::partners as store;
+
+    let (portal, _db) = crate::common::fresh_portal(&Options::default()).await;
+    crate::common::partner("tokyo-first").create(&portal).await;
+    let file = csv_file(
+        &COLUMNS,
+        &[
+            row("tokyo-cad", "1000000001", &[]),
+            row("tokyo-cae", "1000000002", &[]),
+            row("osaka", "1000000003", &[]),
+        ],
+    );
+    let report = import(&portal, &file).await.unwrap();
+    assert_eq!(report.created, 3, "{report:?}");
+    let prefix = |csn: &'static str| {
+        let portal = &portal;
+        async move { store::find_by_csn(portal.db.conn(), csn).await.unwrap().unwrap().document_prefix }
+    };
+    assert_eq!([prefix("1000000001").await, prefix("1000000002").await], ["TOKY2", "TOKY3"]);
+    assert_eq!(prefix("1000000003").await, "OSAK");
+    // A re-import keeps the prefix, even one the operator changed.
+    let id = store::find_by_csn(portal.db.conn(), "1000000002").await.unwrap().unwrap().id;
+    flexportal::domain::partners::update_partner(
+        &portal,
+        &crate::common::operator(),
+        &flexportal::domain::actor::Origin::default(),
+        id,
+        |input| input.document_prefix = "TKCAE".into(),
+    )
+    .await
+    .unwrap();
+    let report = import(&portal, &file).await.unwrap();
+    assert_eq!(report.updated, 3, "{report:?}");
+    assert_eq!(prefix("1000000002").await, "TKCAE");
+
+    flexportal::domain::partners::demo::seed_directory(&portal, 1_100, 5, |_| {}).await.unwrap();
+    let showcase = flexportal::domain::partners::demo::seed_showcase(&portal).await.unwrap();
+    assert_eq!(showcase.document_prefix, "DEMO");
+    assert!(showcase.bank_details.is_some(), "the showcase partner has bank details for its invoices");
+    let prefixes = store::document_prefixes(portal.db.conn()).await.unwrap();
+    let distinct: std::collections::HashSet<&String> = prefixes.iter().collect();
+    assert_eq!((prefixes.len(), distinct.len()), (1_105, 1_105));
+}

@@ -32,6 +32,7 @@ mod page_forms;
 mod partner_admin;
 mod partner_import;
 mod partner_import_concurrency;
+mod partner_invoice_terms;
 mod price_book;
 mod price_book_in_force;
 mod price_book_pages;
