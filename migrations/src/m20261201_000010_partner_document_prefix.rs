@@ -122,18 +122,3 @@ impl MigrationTrait for Migration {
             .await
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn colliding_slugs_get_numbered_prefixes_within_eight_characters() {
-        assert_eq!(stem("tokyo-cad"), "TOKY");
-        assert_eq!(stem("a-b"), "AB");
-        assert_eq!(candidate("TOKY", 1), "TOKY");
-        assert_eq!(candidate("TOKY", 2), "TOKY2");
-        assert_eq!(candidate("TOKY", 9999), "TOKY9999");
-        assert_eq!(candidate("TOKY", 10_000), "TOK10000");
-    }
-}
