@@ -3,7 +3,7 @@
 //! choose a partner's prefix for the documents it issues from then on.
 
 use rocket::http::{ContentType, Header, Status};
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Alias, Query};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 
@@ -276,7 +276,7 @@ async fn the_migration_gives_existing_partners_distinct_prefixes_in_order_of_cre
                 "JP-13".into(),
                 "ja".into(),
                 "flex_tokens".into(),
-                Expr::val(0).into(),
+                0.into(),
                 false.into(),
                 at.into(),
                 at.into(),
