@@ -115,7 +115,8 @@ pub(crate) async fn save(
         subject_type: "partner",
         subject_id: Some(saved.id.to_string()),
         detail: serde_json::json!({
-            "slug": saved.slug, "csn": saved.csn, "tier": saved.tier, "published": saved.published,
+            "slug": saved.slug, "csn": saved.csn, "document_prefix": saved.document_prefix,
+            "tier": saved.tier, "published": saved.published,
             "flex_signed_on": saved.flex_signed_on, "flex_expires_on": saved.flex_expires_on,
         }),
     };
