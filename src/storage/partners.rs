@@ -30,10 +30,22 @@ impl TryFrom<partner::Model> for Partner {
                     &row.max_discount_hundredths.to_string(),
                 )
             })?;
+        let payment_due_days = u16::try_from(row.payment_due_days)
+            .ok()
+            .filter(|days| *days <= crate::domain::partners::MAX_PAYMENT_DUE_DAYS)
+            .ok_or_else(|| {
+                Error::unreadable("partners", row.id, "payment_due_days", &row.payment_due_days.to_string())
+            })?;
+        if crate::domain::numbering::parse_prefix("document_prefix", &row.document_prefix).as_deref()
+            != Ok(row.document_prefix.as_str())
+        {
+            return Err(Error::unreadable("partners", row.id, "document_prefix", &row.document_prefix));
+        }
         Ok(Partner {
             id: row.id,
             slug: row.slug,
             csn: row.csn,
+            document_prefix: row.document_prefix,
             name_ja: row.name_ja,
             name_en: row.name_en,
             description_ja: row.description_ja,
@@ -49,6 +61,8 @@ impl TryFrom<partner::Model> for Partner {
             postal_code: row.postal_code,
             address: row.address,
             payment_terms: row.payment_terms,
+            bank_details: row.bank_details,
+            payment_due_days,
             invoice_registration_number: row.invoice_registration_number,
             max_discount,
             flex_signed_on: row.flex_signed_on,
@@ -66,6 +80,7 @@ impl From<Partner> for partner::Model {
             id: p.id,
             slug: p.slug,
             csn: p.csn,
+            document_prefix: p.document_prefix,
             name_ja: p.name_ja,
             name_en: p.name_en,
             description_ja: p.description_ja,
@@ -81,6 +96,8 @@ impl From<Partner> for partner::Model {
             postal_code: p.postal_code,
             address: p.address,
             payment_terms: p.payment_terms,
+            bank_details: p.bank_details,
+            payment_due_days: i32::from(p.payment_due_days),
             invoice_registration_number: p.invoice_registration_number,
             max_discount_hundredths: i32::try_from(p.max_discount.to_hundredths()).unwrap_or(i32::MAX),
             flex_signed_on: p.flex_signed_on,
@@ -120,6 +137,7 @@ pub async fn update(db: &impl ConnectionTrait, partner: Partner) -> Result<Partn
     for column in [
         partner::Column::Slug,
         partner::Column::Csn,
+        partner::Column::DocumentPrefix,
         partner::Column::NameJa,
         partner::Column::NameEn,
         partner::Column::DescriptionJa,
@@ -135,6 +153,8 @@ pub async fn update(db: &impl ConnectionTrait, partner: Partner) -> Result<Partn
         partner::Column::PostalCode,
         partner::Column::Address,
         partner::Column::PaymentTerms,
+        partner::Column::BankDetails,
+        partner::Column::PaymentDueDays,
         partner::Column::InvoiceRegistrationNumber,
         partner::Column::MaxDiscountHundredths,
         partner::Column::FlexSignedOn,
@@ -169,6 +189,11 @@ pub async fn find_by_csns_or_slugs(
         .add(partner::Column::Csn.is_in(csns.iter().map(String::as_str)))
         .add(partner::Column::Slug.is_in(slugs.iter().map(String::as_str)));
     partners(Partners::find().filter(held).all(db).await?)
+}
+
+/// Every document prefix in use, for handing out new ones.
+pub async fn document_prefixes(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    Partners::find().select_only().column(partner::Column::DocumentPrefix).into_tuple().all(db).await
 }
 
 /// Every published partner: the source of the search read model.

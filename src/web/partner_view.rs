@@ -93,6 +93,7 @@ pub struct PartnerRecord {
     pub description_en: String,
     pub tier: String,
     pub csn: String,
+    pub document_prefix: String,
     pub country: String,
     pub regions: Vec<String>,
     pub languages: Vec<String>,
@@ -103,6 +104,8 @@ pub struct PartnerRecord {
     pub postal_code: Option<String>,
     pub address: Option<String>,
     pub payment_terms: Option<String>,
+    pub bank_details: Option<String>,
+    pub payment_due_days: u16,
     pub invoice_registration_number: Option<String>,
     pub max_discount_percent: String,
     pub flex_agreement: Option<FlexAgreement>,
@@ -123,6 +126,7 @@ impl PartnerRecord {
             description_en: row.description_en.clone(),
             tier: row.tier.as_str().to_owned(),
             csn: row.csn.clone(),
+            document_prefix: row.document_prefix.clone(),
             country: row.country.clone(),
             regions: row.regions.clone(),
             languages: row.languages.clone(),
@@ -133,6 +137,8 @@ impl PartnerRecord {
             postal_code: row.postal_code.clone(),
             address: row.address.clone(),
             payment_terms: row.payment_terms.clone(),
+            bank_details: row.bank_details.clone(),
+            payment_due_days: row.payment_due_days,
             invoice_registration_number: row.invoice_registration_number.clone(),
             max_discount_percent: row.max_discount.get().to_string(),
             flex_agreement: match (row.flex_signed_on, row.flex_expires_on) {
@@ -166,6 +172,11 @@ fn number_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Err
     }
 }
 
+/// Like [`number_text`], telling an explicit `null` (`Some(None)`) from an absent field.
+fn nullable_number_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    number_text(d).map(Some)
+}
+
 /// A partner as written to the API; absent fields keep their value (PATCH) or stay empty (POST).
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -177,6 +188,7 @@ pub struct PartnerBody {
     pub description_en: Option<String>,
     pub tier: Option<String>,
     pub csn: Option<String>,
+    pub document_prefix: Option<String>,
     pub country: Option<String>,
     pub regions: Option<Vec<String>>,
     pub languages: Option<Vec<String>>,
@@ -193,6 +205,11 @@ pub struct PartnerBody {
     pub address: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     pub payment_terms: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub bank_details: Option<Option<String>>,
+    /// Absent keeps the value; `null` sets the default (30).
+    #[serde(default, deserialize_with = "nullable_number_text")]
+    pub payment_due_days: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     pub invoice_registration_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "number_text")]
@@ -222,6 +239,7 @@ impl PartnerBody {
         set(&mut input.description_en, self.description_en);
         set(&mut input.tier, self.tier);
         set(&mut input.csn, self.csn);
+        set(&mut input.document_prefix, self.document_prefix);
         set(&mut input.country, self.country);
         if let Some(v) = self.regions {
             input.regions = v;
@@ -238,6 +256,8 @@ impl PartnerBody {
         set_nullable(&mut input.postal_code, self.postal_code);
         set_nullable(&mut input.address, self.address);
         set_nullable(&mut input.payment_terms, self.payment_terms);
+        set_nullable(&mut input.bank_details, self.bank_details);
+        set_nullable(&mut input.payment_due_days, self.payment_due_days);
         set_nullable(&mut input.invoice_registration_number, self.invoice_registration_number);
         set(&mut input.max_discount_percent, self.max_discount_percent);
         if let Some(agreement) = self.flex_agreement {

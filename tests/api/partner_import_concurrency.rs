@@ -42,6 +42,7 @@ async fn a_row_that_loses_a_race_for_its_csn_is_rejected_and_the_rest_of_its_bat
         id: uuid::Uuid::new_v4(),
         slug: "racer".into(),
         csn: "3000000005".into(),
+        document_prefix: "RACER".into(),
         ..template
     };
     let other = portal.db.conn().begin().await.unwrap();

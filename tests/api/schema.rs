@@ -1,6 +1,7 @@
 //! What the schema itself promises: money and tokens are never stored as floating point
 //! (security.md 18; a sea-orm `Decimal` column would become REAL on SQLite).
 
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use crate::common::{Options, fresh_portal};
@@ -53,4 +54,29 @@ async fn money_columns_are_whole_numbers_of_minor_units() {
     for (table, column, ty) in money {
         assert!(ty.contains("int"), "{table}.{column} is {ty}, not an integer");
     }
+}
+
+#[rocket::async_test]
+async fn document_prefixes_are_required_and_unique_in_the_schema() {
+    let (portal, _db) = fresh_portal(&Options::default()).await;
+    let first = crate::common::partner("first").create(&portal).await;
+    let second = crate::common::partner("second").create(&portal).await;
+    let conn = portal.db.conn();
+    let set = |id: uuid::Uuid, value: sea_orm::Value| {
+        sea_orm::sea_query::Query::update()
+            .table(sea_orm::sea_query::Alias::new("partners"))
+            .value(sea_orm::sea_query::Alias::new("document_prefix"), value)
+            .and_where(sea_orm::sea_query::Expr::col(sea_orm::sea_query::Alias::new("id")).eq(id))
+            .to_owned()
+    };
+    conn.execute(&set(first.id, "SAME".into())).await.unwrap();
+    let taken = conn.execute(&set(second.id, "SAME".into())).await.unwrap_err();
+    assert!(
+        matches!(taken.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))),
+        "the database itself refuses a second partner with the prefix: {taken}"
+    );
+    assert!(
+        conn.execute(&set(second.id, sea_orm::Value::String(None))).await.is_err(),
+        "a prefix is required"
+    );
 }

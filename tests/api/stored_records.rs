@@ -134,6 +134,17 @@ async fn a_partner_with_an_unknown_stored_tier_is_an_internal_error_not_authoriz
 }
 
 #[rocket::async_test]
+async fn a_partner_with_an_unreadable_document_prefix_or_due_days_is_an_internal_error() {
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    let other = reseller(&app, "other").await;
+    corrupt(&app, "partners", &seller.partner_id.to_string(), "document_prefix", "ex-1").await;
+    assert_internal_error(&app, "/api/v1/partner", &seller.token).await;
+    corrupt(&app, "partners", &other.partner_id.to_string(), "payment_due_days", "500").await;
+    assert_internal_error(&app, "/api/v1/partner", &other.token).await;
+}
+
+#[rocket::async_test]
 async fn a_user_with_an_unknown_stored_role_is_a_server_error_not_a_sign_in_or_a_guess() {
     let app = spawn_app().await;
     let seller = reseller(&app, "exmp").await;

@@ -14,12 +14,13 @@ mod words;
 use uuid::Uuid;
 
 use super::Partner;
-use super::manage::{row_from, save};
+use super::manage::{default_prefix, row_from, save};
 use super::profile::PartnerInput;
 use crate::domain::Portal;
 use crate::domain::actor::Origin;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::error::{Error, Result};
+use crate::domain::numbering::PrefixAllocator;
 use crate::domain::region::{Country, Prefecture, Service};
 use crate::domain::registration_number::check_digit;
 use crate::storage::partners as store;
@@ -56,6 +57,9 @@ pub async fn seed_directory(
     let count = count.min(MAX_PARTNERS) as u64;
     let now = portal.clock.now();
     let (mut done, mut written) = (0_u64, 0_u64);
+    // Prefixes are handed out before each insert, free against the table and the batch; a partner
+    // already there (by slug or CSN) is skipped with the prefix it was offered left unused.
+    let mut prefixes = PrefixAllocator::new(store::document_prefixes(portal.db.conn()).await?);
     while done < count {
         let end = (done + SEED_BATCH as u64).min(count);
         let rows = (done..end)
@@ -63,7 +67,8 @@ pub async fn seed_directory(
                 let valid = partner_at(seed, index).parse().map_err(|e| {
                     Error::Internal(format!("generated partner {index} (seed {seed}) is invalid: {e}").into())
                 })?;
-                Ok(row_from(Uuid::new_v4(), valid, now, now))
+                let prefix = prefixes.allocate(&valid.slug);
+                Ok(row_from(Uuid::new_v4(), valid, prefix, now, now))
             })
             .collect::<Result<Vec<_>>>()?;
         let tx = portal.db.write().await?;
@@ -110,6 +115,7 @@ pub fn showcase_partner() -> PartnerInput {
             .into(),
         tier: "platinum".into(),
         csn: "5100000001".into(),
+        document_prefix: String::new(),
         country: "JP".into(),
         regions: vec!["JP-13".into(), "JP-14".into(), "JP-11".into()],
         languages: vec!["ja".into(), "en".into()],
@@ -120,6 +126,8 @@ pub fn showcase_partner() -> PartnerInput {
         postal_code: String::new(),
         address: String::new(),
         payment_terms: String::new(),
+        bank_details: "デモ銀行 東京営業部 普通 1234567\nトウキヨウデモテツク（カ".into(),
+        payment_due_days: "30".into(),
         invoice_registration_number: format!("T{check}{base}"),
         max_discount_percent: "20".into(),
         flex_signed_on: "2025-04-01".into(),
@@ -139,7 +147,9 @@ pub async fn seed_showcase(portal: &Portal) -> Result<Partner> {
     let valid = showcase_partner().parse()?;
     let now = portal.clock.now();
     let tx = portal.db.write().await?;
-    let saved = save(&tx, None, &Origin::default(), row_from(Uuid::new_v4(), valid, now, now), true).await?;
+    let prefix = default_prefix(&tx, &valid.slug).await?;
+    let row = row_from(Uuid::new_v4(), valid, prefix, now, now);
+    let saved = save(&tx, None, &Origin::default(), row, true).await?;
     tx.commit().await?;
     portal.directory.refresh(&portal.db).await?;
     Ok(saved)
@@ -168,7 +178,7 @@ fn partner_at(seed: u64, index: u64) -> PartnerInput {
         (&services_ja.join("・"), &services_en.join(", ")),
     );
     let japanese = place.country == "JP";
-    PartnerInput {
+    let mut input = PartnerInput {
         name_ja,
         name_en,
         description_ja,
@@ -195,7 +205,26 @@ fn partner_at(seed: u64, index: u64) -> PartnerInput {
         flex_expires_on,
         published: rng.percent(95),
         slug,
+        document_prefix: String::new(),
+        bank_details: String::new(),
+        payment_due_days: String::new(),
+    };
+    // Drawn last, so that every field above stays what it was before partners had invoice terms.
+    (input.bank_details, input.payment_due_days) = invoice_terms(&mut rng, japanese);
+    input
+}
+
+/// Bank transfer details and days to pay: most Japanese partners give a (fictional) bank
+/// account and 30, 45 or 60 days; partners elsewhere mostly leave the bank details out.
+fn invoice_terms(rng: &mut SplitMix64, japanese: bool) -> (String, String) {
+    let days = ["30", "30", "45", "60", "0"][rng.weighted(&[45, 20, 15, 15, 5])].to_owned();
+    if !(japanese && rng.percent(85)) {
+        return (String::new(), days);
     }
+    let bank = *rng.pick(&words::BANKS);
+    let (branch_ja, kind) = (*rng.pick(&words::BRANCHES), if rng.percent(85) { "普通" } else { "当座" });
+    let account = 1_000_000 + rng.below(9_000_000);
+    (format!("{bank} {branch_ja} {kind} {account}"), days)
 }
 
 fn csn_at(seed: u64, index: u64) -> u64 {

@@ -16,6 +16,7 @@ use crate::domain::Portal;
 use crate::domain::actor::{Actor, Origin};
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::error::{Error, Result};
+use crate::domain::numbering::PrefixAllocator;
 use crate::storage::partners as store;
 
 pub use rows::{COLUMNS, MAX_FIELD_CHARS, MAX_FIELDS_PER_ROW, MAX_FILE_BYTES};
@@ -172,6 +173,9 @@ async fn try_batch(
     let csns: Vec<String> = rows.iter().map(|(_, r)| r.valid.csn.clone()).collect();
     let slugs: Vec<String> = rows.iter().map(|(_, r)| r.valid.slug.clone()).collect();
     let known = store::find_by_csns_or_slugs(&*tx, &csns, &slugs).await?;
+    // New partners get their document prefix here, free against the table (this transaction holds
+    // the write) and against each other.
+    let mut prefixes = PrefixAllocator::new(store::document_prefixes(&*tx).await?);
     let mut by_csn: HashMap<String, super::Partner> = HashMap::new();
     let mut slug_owner: HashMap<String, String> = HashMap::new();
     for row in known {
@@ -187,14 +191,22 @@ async fn try_batch(
         }
         let existing = by_csn.get(&valid.csn);
         let row = match existing {
-            // The CSV has no document fields: a re-import keeps the stored address and terms.
+            // The CSV has no document fields: a re-import keeps the stored prefix, address and terms.
             Some(existing) => super::Partner {
                 postal_code: existing.postal_code.clone(),
                 address: existing.address.clone(),
                 payment_terms: existing.payment_terms.clone(),
-                ..row_from(existing.id, valid.clone(), existing.created_at, now)
+                bank_details: existing.bank_details.clone(),
+                payment_due_days: existing.payment_due_days,
+                ..row_from(
+                    existing.id,
+                    valid.clone(),
+                    existing.document_prefix.clone(),
+                    existing.created_at,
+                    now,
+                )
             },
-            None => row_from(Uuid::new_v4(), valid.clone(), now, now),
+            None => row_from(Uuid::new_v4(), valid.clone(), prefixes.allocate(&valid.slug), now, now),
         };
         match save(&tx, actor, origin, row, existing.is_none()).await {
             Ok(saved) => {

@@ -11,6 +11,7 @@ use crate::domain::accounts::{NewUser, create_user};
 use crate::domain::actor::{Actor, Origin, Role};
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::error::{Error, Result};
+use crate::domain::numbering::PrefixAllocator;
 use crate::storage::UniqueViolation;
 use crate::storage::partners as store;
 use crate::storage::{self, WriteTx};
@@ -19,9 +20,12 @@ fn require_admin(actor: &Actor) -> Result<()> {
     if actor.is_admin() { Ok(()) } else { Err(Error::Forbidden) }
 }
 
+/// The stored partner for a valid profile; `document_prefix` is the one the profile names or the
+/// one the caller assigned or kept.
 pub(crate) fn row_from(
     id: Uuid,
     valid: ValidPartner,
+    document_prefix: String,
     created_at: chrono::DateTime<chrono::Utc>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Partner {
@@ -29,6 +33,7 @@ pub(crate) fn row_from(
         id,
         slug: valid.slug,
         csn: valid.csn,
+        document_prefix,
         name_ja: valid.name_ja,
         name_en: valid.name_en,
         description_ja: valid.description_ja,
@@ -44,6 +49,8 @@ pub(crate) fn row_from(
         postal_code: valid.postal_code,
         address: valid.address,
         payment_terms: valid.payment_terms,
+        bank_details: valid.bank_details,
+        payment_due_days: valid.payment_due_days,
         invoice_registration_number: valid.invoice_registration_number,
         max_discount: valid.max_discount,
         flex_signed_on: valid.flex_signed_on,
@@ -58,7 +65,14 @@ pub(crate) fn row_from(
 fn unique_violation<E: UniqueViolation + std::error::Error + Send + Sync + 'static>(e: E) -> Error {
     match e.unique_violation() {
         Some(detail) => {
-            if detail.contains("csn") {
+            if detail.contains("document_prefix") {
+                Error::field(
+                    "document_prefix",
+                    "taken",
+                    "Another partner uses this document prefix.",
+                    "この書類番号の接頭辞は別の販売店で使用されています。",
+                )
+            } else if detail.contains("csn") {
                 Error::field(
                     "csn",
                     "taken",
@@ -78,6 +92,13 @@ fn unique_violation<E: UniqueViolation + std::error::Error + Send + Sync + 'stat
     }
 }
 
+/// The default document prefix for a new partner with `slug`, free in the table as `tx` sees it
+/// (the unique index settles a race with another writer).
+pub(crate) async fn default_prefix(tx: &WriteTx, slug: &str) -> Result<String> {
+    let taken = store::document_prefixes(&**tx).await?;
+    Ok(PrefixAllocator::new(taken).allocate(slug))
+}
+
 /// Writes a partner (insert or replace) with its audit entry, in `tx`.
 pub(crate) async fn save(
     tx: &WriteTx,
@@ -94,7 +115,8 @@ pub(crate) async fn save(
         subject_type: "partner",
         subject_id: Some(saved.id.to_string()),
         detail: serde_json::json!({
-            "slug": saved.slug, "csn": saved.csn, "tier": saved.tier, "published": saved.published,
+            "slug": saved.slug, "csn": saved.csn, "document_prefix": saved.document_prefix,
+            "tier": saved.tier, "published": saved.published,
             "flex_signed_on": saved.flex_signed_on, "flex_expires_on": saved.flex_expires_on,
         }),
     };
@@ -114,7 +136,12 @@ pub async fn create_partner(
     let valid = input.parse()?;
     let now = portal.clock.now();
     let tx = portal.db.write().await?;
-    let saved = save(&tx, Some(actor), origin, row_from(Uuid::new_v4(), valid, now, now), true).await?;
+    let prefix = match valid.document_prefix.clone() {
+        Some(prefix) => prefix,
+        None => default_prefix(&tx, &valid.slug).await?,
+    };
+    let row = row_from(Uuid::new_v4(), valid, prefix, now, now);
+    let saved = save(&tx, Some(actor), origin, row, true).await?;
     tx.commit().await?;
     portal.directory.refresh(&portal.db).await?;
     Ok(saved)
@@ -149,7 +176,9 @@ async fn update(
     edit(&mut input);
     let valid = input.parse()?;
     let now = portal.clock.now();
-    let saved = save(&tx, Some(actor), origin, row_from(id, valid, existing.created_at, now), false).await?;
+    let prefix = valid.document_prefix.clone().unwrap_or_else(|| existing.document_prefix.clone());
+    let row = row_from(id, valid, prefix, existing.created_at, now);
+    let saved = save(&tx, Some(actor), origin, row, false).await?;
     tx.commit().await?;
     portal.directory.refresh(&portal.db).await?;
     Ok(saved)
@@ -205,8 +234,9 @@ pub async fn own_partner(portal: &Portal, actor: &Actor) -> Result<Partner> {
 }
 
 /// A partner admin edits their own profile: names, descriptions, contact, languages, services and
-/// regions. Tier, CSN, agreement, discount ceiling, registration number and publication stay with
-/// the operator, whatever the input says.
+/// regions, and the invoice terms (bank details, days to pay). Tier, CSN, document prefix,
+/// agreement, discount ceiling, registration number and publication stay with the operator,
+/// whatever the input says.
 ///
 /// # Errors
 /// `Forbidden` unless a partner admin; `Validation`.
@@ -226,6 +256,7 @@ pub async fn update_own_profile(
         input.slug = kept.slug;
         input.tier = kept.tier;
         input.csn = kept.csn;
+        input.document_prefix = kept.document_prefix;
         input.country = kept.country;
         input.invoice_registration_number = kept.invoice_registration_number;
         input.max_discount_percent = kept.max_discount_percent;

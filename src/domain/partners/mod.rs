@@ -18,7 +18,7 @@ pub use manage::{
     create_partner, create_partner_user, get_partner, list_partners, list_staff, own_partner, partner_staff,
     update_own_profile, update_partner,
 };
-pub use profile::{PartnerInput, ValidPartner};
+pub use profile::{DEFAULT_PAYMENT_DUE_DAYS, MAX_PAYMENT_DUE_DAYS, PartnerInput, ValidPartner};
 pub use record::Partner;
 pub use search_index::{PartnerDoc, SearchQuery, Tier};
 

@@ -16,6 +16,11 @@ use crate::domain::web_url::WebUrl;
 
 const DESCRIPTION_MAX_CHARS: usize = 2_000;
 const MAX_CODES: usize = 60;
+const BANK_DETAILS_MAX_LINES: usize = 6;
+const BANK_DETAILS_MAX_LINE_CHARS: usize = 80;
+/// Payment is due at most this many days after the invoice date.
+pub const MAX_PAYMENT_DUE_DAYS: u16 = 120;
+pub const DEFAULT_PAYMENT_DUE_DAYS: u16 = 30;
 
 /// Raw input, as text. Empty strings mean "not given".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,6 +32,8 @@ pub struct PartnerInput {
     pub description_en: String,
     pub tier: String,
     pub csn: String,
+    /// Empty: the default from the slug (on creation) or the current prefix (on update).
+    pub document_prefix: String,
     pub country: String,
     pub regions: Vec<String>,
     pub languages: Vec<String>,
@@ -37,6 +44,9 @@ pub struct PartnerInput {
     pub postal_code: String,
     pub address: String,
     pub payment_terms: String,
+    pub bank_details: String,
+    /// Empty means the default, 30 days.
+    pub payment_due_days: String,
     pub invoice_registration_number: String,
     pub max_discount_percent: String,
     pub flex_signed_on: String,
@@ -54,6 +64,8 @@ pub struct ValidPartner {
     pub description_en: String,
     pub tier: Tier,
     pub csn: String,
+    /// `None`: not given, for the caller to assign or keep.
+    pub document_prefix: Option<String>,
     pub country: String,
     pub regions: Vec<String>,
     pub languages: Vec<String>,
@@ -64,6 +76,8 @@ pub struct ValidPartner {
     pub postal_code: Option<String>,
     pub address: Option<String>,
     pub payment_terms: Option<String>,
+    pub bank_details: Option<String>,
+    pub payment_due_days: u16,
     pub invoice_registration_number: Option<String>,
     pub max_discount: DiscountPercent,
     pub flex_signed_on: Option<NaiveDate>,
@@ -82,6 +96,7 @@ impl PartnerInput {
             description_en: row.description_en.clone(),
             tier: row.tier.as_str().to_owned(),
             csn: row.csn.clone(),
+            document_prefix: row.document_prefix.clone(),
             country: row.country.clone(),
             regions: row.regions.clone(),
             languages: row.languages.clone(),
@@ -92,6 +107,8 @@ impl PartnerInput {
             postal_code: row.postal_code.clone().unwrap_or_default(),
             address: row.address.clone().unwrap_or_default(),
             payment_terms: row.payment_terms.clone().unwrap_or_default(),
+            bank_details: row.bank_details.clone().unwrap_or_default(),
+            payment_due_days: row.payment_due_days.to_string(),
             invoice_registration_number: row.invoice_registration_number.clone().unwrap_or_default(),
             max_discount_percent: row.max_discount.get().to_string(),
             flex_signed_on: row.flex_signed_on.map(|d| d.to_string()).unwrap_or_default(),
@@ -120,6 +137,8 @@ impl PartnerInput {
             )
         }));
         let csn = errors.check(parse_csn(&self.csn));
+        let document_prefix = optional(&self.document_prefix)
+            .and_then(|p| errors.check(crate::domain::numbering::parse_prefix("document_prefix", p)));
         let country = errors.check(Country::parse("country", &self.country));
         let mut regions = Vec::new();
         if let Some(country) = country {
@@ -168,6 +187,8 @@ impl PartnerInput {
         let postal_code = bounded("postal_code", &self.postal_code, 16);
         let address = bounded("address", &self.address, 300);
         let payment_terms = bounded("payment_terms", &self.payment_terms, 300);
+        let bank_details = errors.check(parse_bank_details(&self.bank_details)).flatten();
+        let payment_due_days = errors.check(parse_due_days(&self.payment_due_days));
         let invoice_registration_number = optional(&self.invoice_registration_number)
             .and_then(|n| errors.check(RegistrationNumber::parse("invoice_registration_number", n)))
             .map(|n| n.as_str().to_owned());
@@ -211,6 +232,7 @@ impl PartnerInput {
             description_en: description_en.ok_or_else(missing)?,
             tier: tier.ok_or_else(missing)?,
             csn: csn.ok_or_else(missing)?,
+            document_prefix,
             country: country.ok_or_else(missing)?.code().to_owned(),
             regions,
             languages,
@@ -221,6 +243,8 @@ impl PartnerInput {
             postal_code,
             address,
             payment_terms,
+            bank_details,
+            payment_due_days: payment_due_days.ok_or_else(missing)?,
             invoice_registration_number,
             max_discount: max_discount.ok_or_else(missing)?,
             flex_signed_on: signed_on,
@@ -253,6 +277,57 @@ fn description(field: &'static str, text: &str) -> Result<String, FieldError> {
         ));
     }
     Ok(text.replace("\r\n", "\n"))
+}
+
+/// 振込先 as printed on invoices: up to six lines of up to 80 characters; blank lines around it
+/// and spaces at line ends are dropped. Empty means none.
+fn parse_bank_details(text: &str) -> Result<Option<String>, FieldError> {
+    let text = text.replace("\r\n", "\n");
+    let lines: Vec<&str> = text.trim().lines().map(str::trim_end).collect();
+    if lines.iter().all(|l| l.is_empty()) {
+        return Ok(None);
+    }
+    if lines.len() > BANK_DETAILS_MAX_LINES {
+        return Err(FieldError::new(
+            "bank_details",
+            "too_many_lines",
+            "Use at most 6 lines.",
+            "6行以内で入力してください。",
+        ));
+    }
+    if lines.iter().any(|l| l.chars().count() > BANK_DETAILS_MAX_LINE_CHARS) {
+        return Err(FieldError::new(
+            "bank_details",
+            "line_too_long",
+            "Use at most 80 characters per line.",
+            "1行80文字以内で入力してください。",
+        ));
+    }
+    if lines.iter().any(|l| l.chars().any(char::is_control)) {
+        return Err(FieldError::new(
+            "bank_details",
+            "invalid_characters",
+            "Remove control characters.",
+            "制御文字は使用できません。",
+        ));
+    }
+    Ok(Some(lines.join("\n")))
+}
+
+/// Days from the invoice date to the due date: a whole number from 0 to 120, 30 if not given.
+fn parse_due_days(text: &str) -> Result<u16, FieldError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(DEFAULT_PAYMENT_DUE_DAYS);
+    }
+    text.parse::<u16>().ok().filter(|d| *d <= MAX_PAYMENT_DUE_DAYS).ok_or_else(|| {
+        FieldError::new(
+            "payment_due_days",
+            "invalid",
+            "Enter a whole number of days from 0 to 120.",
+            "0〜120の整数（日数）で入力してください。",
+        )
+    })
 }
 
 /// The Autodesk customer serial number of the partner: digits only.

@@ -12,6 +12,9 @@ pub struct Partner {
     pub id: Uuid,
     pub slug: String,
     pub csn: String,
+    /// Starts every document number the partner issues (`TOKY-Q-2026-00001`): 2–8 characters
+    /// `A–Z0–9`, unique across partners.
+    pub document_prefix: String,
     pub name_ja: String,
     pub name_en: String,
     pub description_ja: String,
@@ -29,6 +32,10 @@ pub struct Partner {
     pub address: Option<String>,
     /// 支払条件, printed on quotes, e.g. `月末締め翌月末払い`.
     pub payment_terms: Option<String>,
+    /// 振込先: the bank transfer details printed on invoices, up to six lines.
+    pub bank_details: Option<String>,
+    /// Days after the invoice date that payment is due (0–120).
+    pub payment_due_days: u16,
     pub invoice_registration_number: Option<String>,
     pub max_discount: DiscountPercent,
     pub flex_signed_on: Option<NaiveDate>,

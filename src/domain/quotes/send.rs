@@ -64,7 +64,8 @@ pub async fn send_quote(portal: &Portal, actor: &Actor, origin: &Origin, id: Uui
         Some(number) => number,
         None => {
             let year = now.with_timezone(&portal.time_zone).year();
-            numbering::next_number(&tx, partner_id, &partner.slug, DocumentKind::Quote, year).await?
+            numbering::next_number(&tx, partner_id, &partner.document_prefix, DocumentKind::Quote, year)
+                .await?
         }
     };
     let sending = Sending {

@@ -11,6 +11,8 @@ pub struct Model {
     pub slug: String,
     #[sea_orm(unique)]
     pub csn: String,
+    #[sea_orm(unique)]
+    pub document_prefix: String,
     pub name_ja: String,
     pub name_en: String,
     pub description_ja: String,
@@ -26,6 +28,8 @@ pub struct Model {
     pub postal_code: Option<String>,
     pub address: Option<String>,
     pub payment_terms: Option<String>,
+    pub bank_details: Option<String>,
+    pub payment_due_days: i32,
     pub invoice_registration_number: Option<String>,
     pub max_discount_hundredths: i32,
     pub flex_signed_on: Option<Date>,

@@ -40,6 +40,8 @@ struct PartnerForm {
     #[field(default = String::new())]
     csn: String,
     #[field(default = String::new())]
+    document_prefix: String,
+    #[field(default = String::new())]
     country: String,
     /// Prefectures ticked in the list.
     prefectures: Vec<String>,
@@ -60,6 +62,10 @@ struct PartnerForm {
     address: String,
     #[field(default = String::new())]
     payment_terms: String,
+    #[field(default = String::new())]
+    bank_details: String,
+    #[field(default = String::new())]
+    payment_due_days: String,
     #[field(default = String::new())]
     invoice_registration_number: String,
     #[field(default = String::new())]
@@ -82,6 +88,7 @@ impl PartnerForm {
             description_en: self.description_en,
             tier: self.tier,
             csn: self.csn,
+            document_prefix: self.document_prefix,
             country: self.country,
             regions: {
                 let typed = self
@@ -105,6 +112,8 @@ impl PartnerForm {
             postal_code: self.postal_code,
             address: self.address,
             payment_terms: self.payment_terms,
+            bank_details: self.bank_details,
+            payment_due_days: self.payment_due_days,
             invoice_registration_number: self.invoice_registration_number,
             max_discount_percent: self.max_discount_percent,
             flex_signed_on: self.flex_signed_on,
@@ -136,12 +145,13 @@ fn form_view(input: &PartnerInput) -> serde_json::Value {
     serde_json::json!({
         "slug": input.slug, "name_ja": input.name_ja, "name_en": input.name_en,
         "description_ja": input.description_ja, "description_en": input.description_en, "tier": input.tier,
-        "csn": input.csn, "country": input.country,
+        "csn": input.csn, "document_prefix": input.document_prefix, "country": input.country,
         "prefectures": input.regions.iter().filter(|r| is_prefecture(r)).collect::<Vec<_>>(),
         "regions": input.regions.iter().filter(|r| !is_prefecture(r)).cloned().collect::<Vec<_>>().join(", "),
         "languages": input.languages, "services": input.services, "website": input.website, "email": input.email,
         "phone": input.phone, "postal_code": input.postal_code, "address": input.address,
-        "payment_terms": input.payment_terms, "invoice_registration_number": input.invoice_registration_number,
+        "payment_terms": input.payment_terms, "bank_details": input.bank_details,
+        "payment_due_days": input.payment_due_days, "invoice_registration_number": input.invoice_registration_number,
         "max_discount_percent": input.max_discount_percent, "flex_signed_on": input.flex_signed_on,
         "flex_expires_on": input.flex_expires_on, "published": input.published,
     })

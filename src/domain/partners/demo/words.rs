@@ -152,3 +152,10 @@ pub fn tier_words(tier: &str) -> (&'static str, &'static str) {
         _ => ("オーソライズド", "Authorized"),
     }
 }
+
+/// Fictional banks for the demo partners' transfer details.
+pub const BANKS: [&str; 5] =
+    ["デモ銀行", "サンプル信託銀行", "架空第一銀行", "例示ネット銀行", "みほん信用金庫"];
+
+pub const BRANCHES: [&str; 6] =
+    ["本店営業部", "東京営業部", "新宿支店", "大阪支店", "名古屋支店", "福岡支店"];
