@@ -102,6 +102,10 @@ pub struct Config {
     pub mail_smtp_password: Option<String>,
     /// How often the background jobs (quote expiry, mail delivery) run; 0 turns the runner off.
     pub jobs_interval_seconds: u64,
+    /// How long after placement an order nobody fulfilled is fulfilled by the sweep (the seed's
+    /// "up to 24 hours").
+    #[serde(default = "default_auto_fulfil_after_hours")]
+    pub auto_fulfil_after_hours: u64,
     /// Development only: read templates and static files from `<assets_dir>/templates` and
     /// `<assets_dir>/static` instead of the copies built into the binary.
     #[serde(default)]
@@ -299,4 +303,8 @@ mod tests {
             production_with_key("_-_-EjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80").load_secret_key().unwrap();
         assert_eq!(key.len(), 32);
     }
+}
+
+fn default_auto_fulfil_after_hours() -> u64 {
+    24
 }

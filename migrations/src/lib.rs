@@ -14,6 +14,7 @@ mod m20261126_000007_outbox;
 mod m20261130_000030_totp;
 mod m20261130_000060_document_parties;
 mod m20261130_000070_tax_outside_japan;
+mod m20261201_000030_orders_and_ledger;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000030_totp::Migration),
             Box::new(m20261130_000060_document_parties::Migration),
             Box::new(m20261130_000070_tax_outside_japan::Migration),
+            Box::new(m20261201_000030_orders_and_ledger::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ pub use document::{Verification, format_date, verify};
 pub use draft::{
     DEFAULT_VALID_DAYS, LineInput, QuoteInput, create_quote, default_currency, revise_quote, update_draft,
 };
+pub(crate) use link::{hex, verify_code};
 pub use record::{Acceptance, DraftChanges, Quote, QuoteLine, QuoteTotals, Sending};
 pub use respond::{
     AcceptInput, PublicQuote, accept_on_behalf, accept_public, decline_public, public_pdf, public_quote,
