@@ -3,9 +3,11 @@
 //! ledger, expiry and reconciliation. Every test that touches tokens ends by reconciling.
 
 mod balance;
+mod crash;
 mod idempotency;
 mod lifecycle;
 mod refusals;
+mod sweep;
 
 use chrono::{DateTime, Utc};
 use rocket::http::{ContentType, Header, Status};
