@@ -123,3 +123,18 @@ async fn reconciliation_fails_on_a_pack_changed_behind_the_ledgers_back_and_name
     assert!(problem.contains(pack), "{problem}");
     assert!(problem.contains("99") && problem.contains("100"), "{problem}");
 }
+
+#[rocket::async_test]
+async fn reconciliation_fails_on_an_order_whose_pack_is_gone_and_names_the_order() {
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    let cust = customer(&app, &seller, "JP").await;
+    let quote = accepted_quote(&app, &seller, &cust, 100).await;
+    let (_, order) = place(&app, &seller, &quote, "invoice").await;
+    let conn = app.portal().db.conn();
+    conn.execute_unprepared("DELETE FROM ledger_entries").await.unwrap();
+    conn.execute_unprepared("DELETE FROM packs").await.unwrap();
+    let report = flexportal::domain::balance::reconcile_all(app.portal()).await.unwrap();
+    let problem = report.first_broken.expect("a discrepancy");
+    assert!(problem.contains(&id_of(&order)), "{problem}");
+}
