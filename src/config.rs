@@ -102,6 +102,10 @@ pub struct Config {
     pub mail_smtp_password: Option<String>,
     /// How often the background jobs (quote expiry, mail delivery) run; 0 turns the runner off.
     pub jobs_interval_seconds: u64,
+    /// How long after placement an order nobody fulfilled is fulfilled by the sweep (the seed's
+    /// "up to 24 hours").
+    #[serde(default = "default_auto_fulfil_after_hours")]
+    pub auto_fulfil_after_hours: u64,
     /// Development only: read templates and static files from `<assets_dir>/templates` and
     /// `<assets_dir>/static` instead of the copies built into the binary.
     #[serde(default)]
@@ -255,6 +259,10 @@ fn generate_secret_file(path: &Path) -> Result<Vec<u8>, ConfigError> {
     let mut file = options.open(path).map_err(wrap)?;
     file.write_all(base64::engine::general_purpose::STANDARD.encode(&key).as_bytes()).map_err(wrap)?;
     Ok(key)
+}
+
+fn default_auto_fulfil_after_hours() -> u64 {
+    24
 }
 
 #[cfg(test)]

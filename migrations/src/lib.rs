@@ -16,6 +16,7 @@ mod m20261130_000060_document_parties;
 mod m20261130_000070_tax_outside_japan;
 mod m20261201_000010_partner_document_prefix;
 mod m20261201_000020_partner_invoice_terms;
+mod m20261201_000030_orders_and_ledger;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000070_tax_outside_japan::Migration),
             Box::new(m20261201_000010_partner_document_prefix::Migration),
             Box::new(m20261201_000020_partner_invoice_terms::Migration),
+            Box::new(m20261201_000030_orders_and_ledger::Migration),
         ]
     }
 }

@@ -63,6 +63,9 @@ impl Actor {
 pub struct Origin {
     pub client_ip: Option<String>,
     pub request_id: Option<String>,
+    /// The request's `Idempotency-Key` (or a form's one-time nonce), as sent: writes that create
+    /// money or tokens do their work once per key and answer a retry with the first response.
+    pub idempotency_key: Option<String>,
 }
 
 impl Origin {

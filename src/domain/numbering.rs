@@ -109,6 +109,17 @@ impl PrefixAllocator {
     }
 }
 
+/// Draws the next order number for the partner in `year` (`EXAM-O-2026-00001`), inside `tx`. Orders
+/// have their own counter beside the documents': an order is not a tax document, so the invoice
+/// numbers stay a gapless series of invoices.
+///
+/// # Errors
+/// Database failures.
+pub async fn next_order_number(tx: &WriteTx, partner: Uuid, prefix: &str, year: i32) -> Result<String> {
+    let sequence = documents::next_number(&**tx, partner, "order", year).await?;
+    Ok(format_number(prefix, 'O', year, sequence))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

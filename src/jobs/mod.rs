@@ -1,4 +1,5 @@
-//! Background jobs: quote expiry and outbox delivery, run together by [`Jobs::run_once`] — every
+//! Background jobs: quote expiry, the token sweep (automatic fulfilment, pack expiry, idempotency
+//! purge and reconciliation) and outbox delivery, run together by [`Jobs::run_once`] — every
 //! `jobs_interval_seconds` by the runner the server starts, or once by `flexportal sweep`.
 //!
 //! Every job is safe to run on several instances at once (conditional updates), so each instance
@@ -10,6 +11,7 @@ pub mod quotes;
 use std::sync::Arc;
 
 use crate::domain::Portal;
+use crate::domain::balance;
 use crate::domain::clock::Clock;
 use crate::mail::{MailConfigError, Mailer};
 use crate::storage::Db;
@@ -23,12 +25,14 @@ pub struct Jobs {
     db: Db,
     clock: Clock,
     mailer: Arc<Mailer>,
+    auto_fulfil_after: chrono::Duration,
 }
 
 /// What one run did. A job that failed is named in `errors`; the others still ran.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SweepReport {
     pub expired_quotes: u64,
+    pub tokens: balance::SweepReport,
     pub mail: DeliveryReport,
     pub errors: Vec<String>,
 }
@@ -36,7 +40,11 @@ pub struct SweepReport {
 impl SweepReport {
     /// Whether the run changed anything worth a log line.
     pub fn did_something(&self) -> bool {
-        self.expired_quotes > 0 || self.mail.sent > 0 || self.mail.failed > 0 || !self.errors.is_empty()
+        self.expired_quotes > 0
+            || self.tokens.did_something()
+            || self.mail.sent > 0
+            || self.mail.failed > 0
+            || !self.errors.is_empty()
     }
 }
 
@@ -44,8 +52,8 @@ impl std::fmt::Display for SweepReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "expired quotes: {}, mail sent: {}, failed: {}",
-            self.expired_quotes, self.mail.sent, self.mail.failed
+            "expired quotes: {}, mail sent: {}, failed: {}\n{}",
+            self.expired_quotes, self.mail.sent, self.mail.failed, self.tokens
         )
     }
 }
@@ -60,7 +68,13 @@ impl Jobs {
     }
 
     pub fn with_mailer(portal: &Portal, mailer: Mailer) -> Self {
-        Self { db: portal.db.clone(), clock: portal.clock.clone(), mailer: Arc::new(mailer) }
+        let hours = i64::try_from(portal.config.auto_fulfil_after_hours).unwrap_or(24);
+        Self {
+            db: portal.db.clone(),
+            clock: portal.clock.clone(),
+            mailer: Arc::new(mailer),
+            auto_fulfil_after: chrono::Duration::hours(hours),
+        }
     }
 
     /// Runs every job once. Quotes expire first, so that mail about a quote sees its final state.
@@ -69,6 +83,15 @@ impl Jobs {
         match expire_quotes(&self.db, &self.clock).await {
             Ok(expired) => report.expired_quotes = expired,
             Err(e) => report.errors.push(format!("quote expiry: {e}")),
+        }
+        match balance::sweep_at(&self.db, self.clock.now(), self.auto_fulfil_after).await {
+            Ok(tokens) => {
+                if let Some(problem) = &tokens.reconciliation.first_broken {
+                    report.errors.push(format!("reconciliation: {problem}"));
+                }
+                report.tokens = tokens;
+            }
+            Err(e) => report.errors.push(format!("token sweep: {e}")),
         }
         match deliver_outbox(&self.db, &self.mailer, self.clock.now()).await {
             Ok(mail) => report.mail = mail,
@@ -120,6 +143,8 @@ fn log_report(report: &SweepReport) {
     if report.did_something() {
         tracing::info!(
             expired_quotes = report.expired_quotes,
+            orders_fulfilled = report.tokens.auto_fulfilled,
+            packs_expired = report.tokens.expired_packs,
             mail_sent = report.mail.sent,
             mail_failed = report.mail.failed,
             "background jobs ran"

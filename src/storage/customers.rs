@@ -102,6 +102,14 @@ pub async fn find(db: &impl ConnectionTrait, partner: Uuid, id: Uuid) -> Result<
     row.map(Customer::try_from).transpose()
 }
 
+/// The customer `id` of any partner: for the operator, the sweep and the purchaser's balance link.
+///
+/// # Errors
+/// As [`find`].
+pub async fn find_any(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Customer>, Error> {
+    Customers::find_by_id(id).one(db).await?.map(Customer::try_from).transpose()
+}
+
 pub async fn list(
     db: &impl ConnectionTrait,
     partner: Uuid,

@@ -113,3 +113,18 @@ pub async fn latest_for(
         .await?;
     row.map(IssuedDocument::try_from).transpose()
 }
+
+/// Every document issued for `subject`, oldest first.
+///
+/// # Errors
+/// Database failures; `Unreadable` for a row no record accepts.
+pub async fn all_for(db: &impl ConnectionTrait, subject: Uuid) -> Result<Vec<IssuedDocument>, Error> {
+    Documents::find()
+        .filter(document::Column::SubjectId.eq(subject))
+        .order_by_asc(document::Column::IssuedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(IssuedDocument::try_from)
+        .collect()
+}

@@ -4,13 +4,16 @@ pub mod audit;
 pub mod customers;
 pub mod documents;
 pub mod entities;
+pub mod idempotency;
 pub mod index_file;
+pub mod orders;
 pub mod outbox;
 pub mod partners;
 pub mod price_book;
 pub mod quote_requests;
 pub mod quotes;
 pub mod sessions;
+pub mod tokens;
 pub mod totp;
 pub mod users;
 

@@ -314,6 +314,17 @@ pub async fn mark_accepted(
     changed_one(db, update).await
 }
 
+/// Accepted → ordered; false unless it was accepted (and so not ordered yet).
+///
+/// # Errors
+/// Database failures.
+pub async fn mark_ordered(db: &impl ConnectionTrait, id: Uuid, at: DateTime<Utc>) -> Result<bool, Error> {
+    let update = while_in(id, &[QuoteStatus::Accepted])
+        .col_expr(quote::Column::Status, Expr::value(QuoteStatus::Ordered.as_str()))
+        .col_expr(quote::Column::UpdatedAt, Expr::value(at));
+    changed_one(db, update).await
+}
+
 /// Sent → declined, only while still valid at `at`; false otherwise.
 ///
 /// # Errors

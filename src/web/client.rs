@@ -69,6 +69,7 @@ impl<'r> FromRequest<'r> for Origin {
         Outcome::Success(Origin {
             client_ip: client_ip(req, &header, hops).map(|ip| ip.to_string()),
             request_id: Some(request_id(req)),
+            idempotency_key: req.headers().get_one("Idempotency-Key").map(str::to_owned),
         })
     }
 }

@@ -2,6 +2,19 @@
 //! 納品書, 領収書, 適格返還請求書), the token pack they create, fulfilment, payments and cancellation.
 
 pub mod documents;
+mod issue;
+mod manage;
+mod place;
+mod record;
+mod view;
+
+pub use manage::{cancel_order, fulfil_order, record_payment};
+pub use place::place_order;
+pub use record::{Order, OrderFilter, OrderStatus, Payment, PlaceOrder, RecordPayment};
+pub use view::{
+    CustomerRef, DocumentView, OrderSummary, OrderView, PaymentView, QuoteRef, get_order, kind_slug,
+    list_orders, order_document_pdf, parse_kind,
+};
 
 use std::fmt;
 

@@ -125,6 +125,9 @@ pub async fn verify(portal: &Portal, code: &str) -> Result<Verification> {
     let db = portal.db.conn();
     let document = documents::find_by_code(db, &code).await?.ok_or(Error::NotFound)?;
     let partner = storage::partners::find(db, document.partner_id).await?.ok_or(Error::NotFound)?;
+    if document.kind != crate::domain::documents::DocumentKind::Quote {
+        return verify_order_document(portal, document, &partner).await;
+    }
     let quote = storage::quotes::find(db, document.partner_id, document.subject_id).await?;
     let customer = match &quote {
         Some(q) => storage::customers::find(db, document.partner_id, q.customer_id).await?,
@@ -144,6 +147,35 @@ pub async fn verify(portal: &Portal, code: &str) -> Result<Verification> {
         issued_on: document.issued_at.with_timezone(&tz).date_naive(),
         time_zone: tz.name().to_owned(),
         total,
+        addressee: customer.map(|c| c.company_name),
+        sha256: document.sha256,
+    })
+}
+
+/// An order's document (invoice, delivery note, receipt, credit note): its subject is the order,
+/// whose status, total and customer it names.
+async fn verify_order_document(
+    portal: &Portal,
+    document: crate::domain::documents::IssuedDocument,
+    partner: &Partner,
+) -> Result<Verification> {
+    let db = portal.db.conn();
+    let order = storage::orders::find(db, document.partner_id, document.subject_id).await?;
+    let customer = match &order {
+        Some(o) => storage::customers::find(db, document.partner_id, o.customer_id).await?,
+        None => None,
+    };
+    let tz: Tz = customer.as_ref().map_or(chrono_tz::Asia::Tokyo, |c| c.time_zone);
+    Ok(Verification {
+        kind: document.kind.as_str().to_owned(),
+        number: document.number,
+        revision: None,
+        status: order.as_ref().map_or_else(|| "issued".to_owned(), |o| o.status.as_str().to_owned()),
+        issuer: format!("{} / {}", partner.name_ja, partner.name_en),
+        issued_at: document.issued_at,
+        issued_on: document.issued_at.with_timezone(&tz).date_naive(),
+        time_zone: tz.name().to_owned(),
+        total: order.as_ref().map(|o| Money::from_minor(o.total_minor, o.currency).to_string()),
         addressee: customer.map(|c| c.company_name),
         sha256: document.sha256,
     })

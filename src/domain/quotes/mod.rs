@@ -22,13 +22,14 @@ pub use document::{Verification, format_date, verify};
 pub use draft::{
     DEFAULT_VALID_DAYS, LineInput, QuoteInput, create_quote, default_currency, revise_quote, update_draft,
 };
+pub(crate) use link::{hex, verify_code};
 pub use record::{Acceptance, DraftChanges, Quote, QuoteLine, QuoteTotals, Sending};
 pub use respond::{
     AcceptInput, PublicQuote, accept_on_behalf, accept_public, decline_public, public_pdf, public_quote,
     withdraw_quote,
 };
 pub use send::{SentQuote, expire_due, expire_due_at, send_quote};
-pub use validity::{last_valid_day, validity_end};
+pub use validity::{last_valid_day, start_of_day, validity_end};
 pub use view::{QuoteView, get_quote, list_quotes, quote_pdf};
 
 use chrono::{DateTime, Utc};

@@ -21,7 +21,8 @@ use uuid::Uuid;
 use super::amount::TokenAmount;
 use super::expiry::is_expired;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     Purchase,
     Consumption,
@@ -67,7 +68,8 @@ impl fmt::Display for EntryKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PackStatus {
     Pending,
     Available,

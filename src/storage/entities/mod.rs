@@ -2,12 +2,18 @@
 
 pub mod audit_entry;
 pub mod customer;
+pub mod customer_account;
 pub mod directory_version;
 pub mod document;
 pub mod document_counter;
+pub mod idempotency_key;
+pub mod ledger_entry;
+pub mod order;
 pub mod outbox_message;
+pub mod pack;
 pub mod partner;
 pub mod partner_totp_policy;
+pub mod payment;
 pub mod price_tier;
 pub mod quote;
 pub mod quote_line;

@@ -5,6 +5,7 @@ mod admin_partners;
 mod admin_prices;
 mod auth;
 mod customers;
+mod orders;
 mod partner_self;
 pub mod partners;
 mod public_quotes;
@@ -33,6 +34,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(customers::routes());
     all.extend(quote_requests::routes());
     all.extend(quotes::routes());
+    all.extend(orders::routes());
     all.extend(public_quotes::routes());
     all.extend(totp::routes());
     all

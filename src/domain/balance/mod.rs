@@ -1,0 +1,25 @@
+//! Customers' tokens after the sale: packs, each customer's account (its deficit), the append-only
+//! ledger, the balance the reseller and the purchaser see, the sweep (automatic fulfilment, expiry,
+//! idempotency purge) and the reconciliation every token change must pass.
+//!
+//! Every token change is one transaction that first bumps the customer's account version (taking
+//! its row lock on PostgreSQL), then changes packs only by conditional updates, each with its
+//! ledger entry.
+
+mod ledger;
+mod link;
+mod reconciliation;
+mod record;
+mod sweep;
+mod view;
+
+pub use ledger::{adjust, fulfil_pack, post};
+pub use link::{balance_by_link, balance_link};
+pub use reconciliation::{ReconciliationReport, reconcile_all, reconcile_customer};
+pub use record::{CustomerAccount, LedgerRecord, NewEntry, Pack};
+pub use sweep::{SweepReport, sweep, sweep_at};
+pub use view::{BalanceStatus, BalanceView, LedgerEntryView, PackView, customer_balance, customer_ledger};
+
+/// How long a deficit may stand before the account is shown as suspended (the seed's 14 days; the
+/// dated account rules replace it).
+pub const GRACE_DAYS: i64 = 14;

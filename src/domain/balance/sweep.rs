@@ -1,0 +1,122 @@
+//! The token sweep, safe on several instances at once: orders nobody fulfilled within the
+//! configured delay are fulfilled; packs past their expiry lose exactly what was left with an
+//! `expiry` entry; idempotency keys older than a day are purged; then everything is reconciled.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use super::reconciliation::{ReconciliationReport, reconcile_all_at};
+use super::{NewEntry, fulfil_pack, post};
+use crate::domain::Portal;
+use crate::domain::actor::Origin;
+use crate::domain::audit::{self, AuditEvent};
+use crate::domain::error::{Error, Result};
+use crate::domain::idempotency::KEEP_HOURS;
+use crate::domain::tokens::TokenAmount;
+use crate::domain::tokens::reconcile::EntryKind;
+use crate::storage::{Db, idempotency, orders, tokens as store};
+
+/// How many orders or packs one sweep handles per step; the next run takes the rest.
+const BATCH: u64 = 500;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SweepReport {
+    pub auto_fulfilled: u64,
+    pub expired_packs: u64,
+    pub expired_tokens: TokenAmount,
+    pub purged_keys: u64,
+    pub reconciliation: ReconciliationReport,
+}
+
+impl SweepReport {
+    pub fn did_something(&self) -> bool {
+        self.auto_fulfilled > 0
+            || self.expired_packs > 0
+            || self.purged_keys > 0
+            || !self.reconciliation.is_ok()
+    }
+}
+
+impl std::fmt::Display for SweepReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "orders fulfilled automatically: {}, packs expired: {} ({} tokens), idempotency keys purged: {}\n{}",
+            self.auto_fulfilled,
+            self.expired_packs,
+            self.expired_tokens,
+            self.purged_keys,
+            self.reconciliation
+        )
+    }
+}
+
+/// Runs the token sweep now, on the portal clock.
+///
+/// # Errors
+/// Database failures.
+pub async fn sweep(portal: &Portal) -> Result<SweepReport> {
+    let after = Duration::hours(i64::try_from(portal.config.auto_fulfil_after_hours).unwrap_or(24));
+    sweep_at(&portal.db, portal.clock.now(), after).await
+}
+
+/// Runs the token sweep as of `now`, fulfilling orders placed at least `auto_fulfil_after` ago.
+///
+/// # Errors
+/// Database failures.
+pub async fn sweep_at(db: &Db, now: DateTime<Utc>, auto_fulfil_after: Duration) -> Result<SweepReport> {
+    let mut report = SweepReport::default();
+    for order in orders::placed_before(db.conn(), now - auto_fulfil_after, BATCH).await? {
+        let tx = db.write().await?;
+        if !orders::mark_fulfilled(&*tx, order.id, None, None, now).await? {
+            continue;
+        }
+        let Some(pack) = store::pack_of_order(&*tx, order.id).await? else {
+            return Err(Error::Internal(format!("order {} has no pack", order.id).into()));
+        };
+        match fulfil_pack(&tx, &pack, &format!("order:{}", order.number), None, now).await {
+            Ok(()) => {}
+            Err(Error::Conflict(_)) => continue,
+            Err(e) => return Err(e),
+        }
+        let event = AuditEvent {
+            action: "order.fulfilled",
+            subject_type: "order",
+            subject_id: Some(order.id.to_string()),
+            detail: serde_json::json!({ "number": order.number, "by": "sweep" }),
+        };
+        audit::record(&*tx, now, None, None, &Origin::default(), event).await?;
+        tx.commit().await?;
+        report.auto_fulfilled += 1;
+    }
+    for pack in store::expired_by(db.conn(), now, BATCH).await? {
+        let tx = db.write().await?;
+        store::lock_account(&*tx, pack.customer_id, 0, now).await?;
+        // Re-read under the lock: usage may have drawn on it since.
+        let Some(current) = store::pack_of_order(&*tx, pack.order_id).await? else { continue };
+        if !store::expire(&*tx, current.id, current.remaining).await? {
+            continue;
+        }
+        if current.remaining.is_positive() {
+            let entry = NewEntry {
+                pack_id: Some(current.id),
+                kind: EntryKind::Expiry,
+                tokens: current.remaining.checked_neg().unwrap_or_default(),
+                reference: "sweep".to_owned(),
+                reason: None,
+                actor_user_id: None,
+            };
+            post(&tx, current.partner_id, current.customer_id, &[entry], now).await?;
+        }
+        tx.commit().await?;
+        report.expired_packs += 1;
+        report.expired_tokens = report.expired_tokens.checked_add(current.remaining).unwrap_or_default();
+    }
+    {
+        let tx = db.write().await?;
+        report.purged_keys = idempotency::purge(&*tx, now - Duration::hours(KEEP_HOURS)).await?;
+        tx.commit().await?;
+    }
+    report.reconciliation = reconcile_all_at(db.conn(), now).await?;
+    Ok(report)
+}
