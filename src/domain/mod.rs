@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod keys;
 pub mod money;
 pub mod numbering;
+pub mod order_lookup;
 pub mod orders;
 pub mod paging;
 pub mod partners;
