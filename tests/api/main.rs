@@ -26,6 +26,7 @@ mod layers;
 mod limits;
 mod mail;
 mod no_server_errors;
+mod order_pages;
 mod outbox_page;
 mod page_forms;
 mod partner_admin;

@@ -106,7 +106,11 @@ async fn list(
     status: Option<&str>,
     paging: PageQuery,
 ) -> Result<Template, WebError> {
-    let data = order_list(portal, &staff.0, status, paging).await?;
+    let mut data = order_list(portal, &staff.0, status, paging).await?;
+    if let Some(map) = data.as_object_mut() {
+        map.insert("order_links".into(), "/app/orders/".into());
+        map.insert("customer_links".into(), true.into());
+    }
     Ok(page.render("app/orders", data))
 }
 
