@@ -8,6 +8,7 @@ pub mod clock;
 pub mod contact;
 pub mod customers;
 pub mod demo;
+pub mod demo_orders;
 pub mod documents;
 pub mod error;
 pub mod idempotency;

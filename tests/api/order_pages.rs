@@ -4,6 +4,7 @@
 //! balance, packs and ledger, the purchaser's link shows the balance without signing in, and the
 //! operator reads every partner's orders. Every test that touches tokens ends by reconciling.
 
+mod demo;
 mod forms;
 mod views;
 
