@@ -162,13 +162,14 @@ impl Guard {
     pub(crate) async fn claim<T: serde::de::DeserializeOwned>(
         &self,
         tx: &crate::storage::WriteTx,
-        db: &impl crate::storage::Conn,
         now: DateTime<Utc>,
     ) -> Result<Option<Result<T>>> {
         if crate::storage::idempotency::claim(&**tx, &self.scope, self.key.as_str(), &self.hash, now).await? {
             return Ok(None);
         }
-        let record = crate::storage::idempotency::find(db, &self.scope, self.key.as_str()).await?;
+        // Read in the same transaction (its next statement sees the other request's commit): a
+        // second connection while holding this one could starve the pool under a burst of retries.
+        let record = crate::storage::idempotency::find(&**tx, &self.scope, self.key.as_str()).await?;
         Ok(Some(match record {
             Some(record) => settle(record, &self.hash),
             None => Err(in_progress()),
@@ -205,11 +206,10 @@ impl Guard {
 pub(crate) async fn claim_in<T: serde::de::DeserializeOwned>(
     guard: Option<&Guard>,
     tx: &crate::storage::WriteTx,
-    db: &impl crate::storage::Conn,
     now: DateTime<Utc>,
 ) -> Result<Option<Result<T>>> {
     match guard {
-        Some(guard) => guard.claim(tx, db, now).await,
+        Some(guard) => guard.claim(tx, now).await,
         None => Ok(None),
     }
 }

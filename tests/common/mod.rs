@@ -193,3 +193,9 @@ impl PartnerBuilder {
             .unwrap()
     }
 }
+
+/// Runs the reconciliation every token test ends with, and fails the test naming what disagrees.
+pub async fn reconcile(portal: &Portal) {
+    let report = flexportal::domain::balance::reconcile_all(portal).await.expect("reconciliation runs");
+    assert!(report.is_ok(), "{report}");
+}

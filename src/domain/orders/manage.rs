@@ -99,7 +99,7 @@ pub async fn fulfil_order(
     let order = own_order(db, actor, id).await?;
     let now = portal.clock.now();
     let tx = portal.db.write().await?;
-    if let Some(answer) = idempotency::claim_in(guard.as_ref(), &tx, db, now).await? {
+    if let Some(answer) = idempotency::claim_in(guard.as_ref(), &tx, now).await? {
         drop(tx);
         return answer;
     }
@@ -165,7 +165,7 @@ pub async fn cancel_order(
     let order = own_order(db, actor, id).await?;
     let now = portal.clock.now();
     let tx = portal.db.write().await?;
-    if let Some(answer) = idempotency::claim_in(guard.as_ref(), &tx, db, now).await? {
+    if let Some(answer) = idempotency::claim_in(guard.as_ref(), &tx, now).await? {
         drop(tx);
         return answer;
     }
@@ -256,7 +256,7 @@ pub async fn record_payment(
         return Err(state_refusal(OrderStatus::Cancelled, "pay"));
     }
     let tx = portal.db.write().await?;
-    if let Some(answer) = idempotency::claim_in(guard.as_ref(), &tx, db, now).await? {
+    if let Some(answer) = idempotency::claim_in(guard.as_ref(), &tx, now).await? {
         drop(tx);
         return answer;
     }

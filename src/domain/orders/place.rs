@@ -130,7 +130,7 @@ pub async fn place_order(
     .ok_or_else(|| Error::Internal(format!("quote {} has no tokens to order", quote.id).into()))?;
 
     let tx = portal.db.write().await?;
-    if let Some(answer) = idempotency::claim_in(guard.as_ref(), &tx, db, now).await? {
+    if let Some(answer) = idempotency::claim_in(guard.as_ref(), &tx, now).await? {
         drop(tx);
         return answer;
     }
