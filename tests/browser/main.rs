@@ -8,6 +8,7 @@ mod webdriver;
 
 mod customer_quote;
 mod directory;
+mod order;
 mod narrow_screens;
 mod request_form;
 mod sign_in;
