@@ -33,7 +33,13 @@ fn portal_at(portal: &Portal, at: DateTime<Utc>) -> Portal {
     }
 }
 
-async fn customer(portal: &Portal, staff: &Actor, company: &str, contact: &str, language: &str) -> Result<Customer> {
+async fn customer(
+    portal: &Portal,
+    staff: &Actor,
+    company: &str,
+    contact: &str,
+    language: &str,
+) -> Result<Customer> {
     let slug: String = company.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase();
     let domain = if slug.is_empty() { "customer".to_owned() } else { slug };
     let input = CustomerInput {
@@ -82,8 +88,14 @@ pub async fn seed_orders(portal: &Portal, staff: &Actor) -> Result<()> {
     let quote = accepted_quote(&then, staff, &kensetsu, 2_000).await?;
     let old = order(&then, staff, quote, PaymentMethod::BankTransfer).await?;
     let paid_on = then.clock.now().date_naive();
-    orders::record_payment(&then, staff, &origin, old, RecordPayment { paid_on, method: PaymentMethod::BankTransfer })
-        .await?;
+    orders::record_payment(
+        &then,
+        staff,
+        &origin,
+        old,
+        RecordPayment { paid_on, method: PaymentMethod::BankTransfer },
+    )
+    .await?;
     then.clock.set(then.clock.now() + Duration::days(1));
     orders::fulfil_order(&then, staff, &origin, old, Some("ADSK-DEMO-0001".into())).await?;
 
@@ -98,10 +110,13 @@ pub async fn seed_orders(portal: &Portal, staff: &Actor) -> Result<()> {
     let quote = accepted_quote(portal, staff, &design, 1_000).await?;
     let paid = order(portal, staff, quote, PaymentMethod::BankTransfer).await?;
     let today = now.with_timezone(&design.time_zone).date_naive();
-    orders::record_payment(portal, staff, &origin, paid, RecordPayment {
-        paid_on: today,
-        method: PaymentMethod::BankTransfer,
-    })
+    orders::record_payment(
+        portal,
+        staff,
+        &origin,
+        paid,
+        RecordPayment { paid_on: today, method: PaymentMethod::BankTransfer },
+    )
     .await?;
     let quote = accepted_quote(portal, staff, &design, 300).await?;
     order(portal, staff, quote, PaymentMethod::Invoice).await?;

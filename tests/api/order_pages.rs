@@ -25,7 +25,8 @@ pub async fn reconciles(app: &TestApp) {
 pub async fn accepted_quote(app: &TestApp, seller: &Reseller, customer: &str, tokens: u32) -> String {
     let quote = draft(app, seller, customer, json!([{"tokens": tokens}])).await;
     let id = quote["id"].as_str().unwrap().to_owned();
-    let (status, body) = call(app, "POST", &format!("/api/v1/quotes/{id}/send"), &seller.token, json!({})).await;
+    let (status, body) =
+        call(app, "POST", &format!("/api/v1/quotes/{id}/send"), &seller.token, json!({})).await;
     assert_eq!(status, Status::Ok, "{body}");
     let path = format!("/api/v1/quotes/{id}/accept-on-behalf");
     let (status, body) = call(app, "POST", &path, &seller.token, json!({"reason": "注文書を受領"})).await;
@@ -69,7 +70,8 @@ pub async fn place_from_page(app: &TestApp, quote: &str, method: &str) -> String
 
 /// `/app/orders/<id>?done=…` → `<id>`.
 pub fn order_id_of(location: &str) -> String {
-    let id = location.strip_prefix("/app/orders/").and_then(|rest| rest.split('?').next()).unwrap_or_default();
+    let id =
+        location.strip_prefix("/app/orders/").and_then(|rest| rest.split('?').next()).unwrap_or_default();
     assert!(uuid::Uuid::parse_str(id).is_ok(), "a redirect to an order page: {location}");
     id.to_owned()
 }

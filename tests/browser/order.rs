@@ -33,8 +33,12 @@ fn accepted_quote(server: &Server) -> String {
         json!({"company_name": "株式会社サンプル顧客", "contact_name": "Taro Yamada", "email": "taro@customer.example",
         "country": "JP", "language": "ja", "time_zone": "Asia/Tokyo", "purchaser_autodesk_id": "taro@customer.example"}),
     );
-    let quote =
-        post(server, "/api/v1/quotes", &sales, json!({"customer_id": customer["id"], "lines": [{"tokens": 1200}]}));
+    let quote = post(
+        server,
+        "/api/v1/quotes",
+        &sales,
+        json!({"customer_id": customer["id"], "lines": [{"tokens": 1200}]}),
+    );
     let id = quote["id"].as_str().unwrap().to_owned();
     post(server, &format!("/api/v1/quotes/{id}/send"), &sales, json!({}));
     post(server, &format!("/api/v1/quotes/{id}/accept-on-behalf"), &sales, json!({"reason": "注文書を受領"}));
@@ -57,7 +61,9 @@ fn the_reseller_orders_an_accepted_quote_downloads_the_invoice_fulfils_and_sees_
     browser.goto(&format!("{}/app/quotes?status=accepted", server.base)).unwrap();
     browser.click(&format!("a[href='/app/quotes/{quote}']")).unwrap();
     assert_eq!(browser.text("#quote-status").unwrap(), "Accepted");
-    browser.execute("document.getElementById('payment_method').value = 'bank_transfer'; return null").unwrap();
+    browser
+        .execute("document.getElementById('payment_method').value = 'bank_transfer'; return null")
+        .unwrap();
     browser.screenshot(&screenshot_dir().join("order-place-390.png")).unwrap();
     browser.click("#place-order-button").unwrap();
 

@@ -26,14 +26,14 @@ async fn list(
     let mut names: HashMap<Uuid, String> = HashMap::new();
     if let Some(rows) = data.get_mut("orders").and_then(|o| o.as_array_mut()) {
         for row in rows {
-            let Some(id) = row.get("partner_id").and_then(|p| p.as_str()).and_then(|p| Uuid::parse_str(p).ok())
+            let Some(id) =
+                row.get("partner_id").and_then(|p| p.as_str()).and_then(|p| Uuid::parse_str(p).ok())
             else {
                 continue;
             };
-            if !names.contains_key(&id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
                 let partner = partners::get_partner(portal, &admin.0, id).await?;
-                let name = if page.lang.code() == "ja" { partner.name_ja } else { partner.name_en };
-                names.insert(id, name);
+                slot.insert(if page.lang.code() == "ja" { partner.name_ja } else { partner.name_en });
             }
             row["partner_name"] = names.get(&id).cloned().unwrap_or_default().into();
         }

@@ -2,9 +2,9 @@
 
 mod account;
 mod admin;
+mod admin_orders;
 mod admin_outbox;
 mod admin_partners;
-mod admin_orders;
 mod admin_prices;
 mod balance_link;
 mod customer_quote;

@@ -61,6 +61,8 @@ async fn the_demo_data_has_orders_in_every_state_and_reconciles() {
     }
     assert!(expiring.is_positive(), "a pack expires within 90 days");
     let (_, accepted) =
-        flexportal::domain::quotes::list_quotes(&portal, &staff, Some("accepted"), None, 1, 10).await.unwrap();
+        flexportal::domain::quotes::list_quotes(&portal, &staff, Some("accepted"), None, 1, 10)
+            .await
+            .unwrap();
     assert_eq!(accepted, 1, "one accepted quote waits for its order");
 }

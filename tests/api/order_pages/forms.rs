@@ -36,7 +36,8 @@ async fn an_accepted_quote_is_ordered_once_however_often_its_form_is_sent() {
     let again = location(&post_form(&app, &action, &csrf, &nonce, &fields).await);
     assert_eq!(order_id_of(&again), order);
     // A form opened in another tab before the order (another nonce) shows the order, not an error.
-    let other_tab = location(&post_form(&app, &action, &csrf, &uuid::Uuid::new_v4().simple().to_string(), &fields).await);
+    let other_tab =
+        location(&post_form(&app, &action, &csrf, &uuid::Uuid::new_v4().simple().to_string(), &fields).await);
     assert_eq!(other_tab, format!("/app/orders/{order}?done=existing"));
     assert_eq!(orders_total(&app, &seller).await, 1, "one order");
 
@@ -46,7 +47,10 @@ async fn an_accepted_quote_is_ordered_once_however_often_its_form_is_sent() {
     assert!(!html.contains("id=\"place-order-button\""), "an ordered quote offers no order form");
     assert!(html.contains(&format!("href=\"/app/orders/{order}\" id=\"quote-order-link\"")), "{html}");
     let (_, landing) = get(&app, "/app?lang=en").await;
-    assert!(landing.contains("id=\"count-accepted\"><span class=\"stat-number\">0<"), "an ordered quote leaves the count");
+    assert!(
+        landing.contains("id=\"count-accepted\"><span class=\"stat-number\">0<"),
+        "an ordered quote leaves the count"
+    );
     reconciles(&app).await;
 }
 
@@ -114,7 +118,10 @@ async fn another_partners_order_quote_and_customer_are_not_found() {
     for (action, fields) in [
         (format!("/app/quotes/{their_other_quote}/order"), vec![("payment_method", "invoice")]),
         (format!("/app/orders/{their_order}/fulfil"), vec![]),
-        (format!("/app/orders/{their_order}/payments"), vec![("paid_on", "2026-01-05"), ("method", "invoice")]),
+        (
+            format!("/app/orders/{their_order}/payments"),
+            vec![("paid_on", "2026-01-05"), ("method", "invoice")],
+        ),
         (format!("/app/orders/{their_order}/cancel"), vec![("reason", "x"), ("confirm", "true")]),
     ] {
         let status = post_form(&app, &action, &csrf, &nonce, &fields).await.status();
@@ -122,7 +129,8 @@ async fn another_partners_order_quote_and_customer_are_not_found() {
     }
     assert_eq!(orders_total(&app, &other).await, 1, "nothing placed for them");
     assert_eq!(orders_total(&app, &seller).await, 0);
-    let (_, view) = call(&app, "GET", &format!("/api/v1/orders/{their_order}"), &other.token, Value::Null).await;
+    let (_, view) =
+        call(&app, "GET", &format!("/api/v1/orders/{their_order}"), &other.token, Value::Null).await;
     assert_eq!(view["status"], "placed");
     reconciles(&app).await;
 }
@@ -152,11 +160,20 @@ async fn fulfil_pay_and_cancel_from_the_order_page_with_errors_beside_the_field(
     let response = submit_form(&app, &page, &cancel, &[("reason", "誤発注")]).await;
     assert_eq!(response.status(), Status::UnprocessableEntity);
     let html = response.into_string().await.unwrap();
-    assert!(html.contains("id=\"confirm-error\">Tick the box to confirm the order should be cancelled."), "{html}");
+    assert!(
+        html.contains("id=\"confirm-error\">Tick the box to confirm the order should be cancelled."),
+        "{html}"
+    );
     assert!(html.contains("誤発注</textarea>"), "the reason is kept");
     let response = submit_form(&app, &page, &cancel, &[("reason", " "), ("confirm", "true")]).await;
     assert_eq!(response.status(), Status::UnprocessableEntity);
-    assert!(response.into_string().await.unwrap().contains("id=\"reason-error\">Give a reason for the cancellation."));
+    assert!(
+        response
+            .into_string()
+            .await
+            .unwrap()
+            .contains("id=\"reason-error\">Give a reason for the cancellation.")
+    );
 
     // An Autodesk reference over 100 characters.
     let fulfil = format!("/app/orders/{order}/fulfil");
@@ -181,7 +198,8 @@ async fn fulfil_pay_and_cancel_from_the_order_page_with_errors_beside_the_field(
 
     // A cancel form opened before fulfilment and sent after it: 409 with the reason, no 500.
     let (csrf, nonce) = (extract_csrf(&html), uuid::Uuid::new_v4().simple().to_string());
-    let response = post_form(&app, &cancel, &csrf, &nonce, &[("reason", "遅すぎた"), ("confirm", "true")]).await;
+    let response =
+        post_form(&app, &cancel, &csrf, &nonce, &[("reason", "遅すぎた"), ("confirm", "true")]).await;
     assert_eq!(response.status(), Status::Conflict);
     assert!(response.into_string().await.unwrap().contains("it can no longer be cancelled"));
 
@@ -218,7 +236,8 @@ async fn placing_explains_why_a_quote_cannot_be_ordered() {
 
     // The customer lost its purchaser Autodesk ID after accepting: 409 with the reason.
     let path = format!("/api/v1/customers/{cust}");
-    let (status, body) = call(&app, "PATCH", &path, &seller.token, json!({"purchaser_autodesk_id": ""})).await;
+    let (status, body) =
+        call(&app, "PATCH", &path, &seller.token, json!({"purchaser_autodesk_id": ""})).await;
     if status == Status::Ok {
         let response = submit_form(&app, &page, &action, &[("payment_method", "invoice")]).await;
         assert_eq!(response.status(), Status::Conflict);

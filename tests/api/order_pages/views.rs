@@ -26,16 +26,35 @@ async fn the_orders_list_and_order_page_render_in_japanese_and_english() {
     assert!(ja.contains("<h1>注文</h1>") && ja.contains("id=\"nav-orders\">注文<"), "{ja}");
     assert!(ja.contains(&number) && ja.contains("株式会社サンプル顧客") && ja.contains("注文済み"), "{ja}");
     let (_, en) = get(&app, "/app/orders?lang=en").await;
-    assert!(en.contains("<h1>Orders</h1>") && en.contains("id=\"nav-orders\">Orders<") && en.contains("Placed"));
+    assert!(
+        en.contains("<h1>Orders</h1>") && en.contains("id=\"nav-orders\">Orders<") && en.contains("Placed")
+    );
 
     let (status, ja) = get(&app, &format!("/app/orders/{order}?lang=ja")).await;
     assert_eq!(status, Status::Ok);
-    for word in ["請求書 (PDF)", "納品書 (PDF)", "領収書 (PDF)", "カード", "反映待ち", "納品する", "注文を取り消す", "1,200"] {
+    for word in [
+        "請求書 (PDF)",
+        "納品書 (PDF)",
+        "領収書 (PDF)",
+        "カード",
+        "反映待ち",
+        "納品する",
+        "注文を取り消す",
+        "1,200",
+    ] {
         assert!(ja.contains(word), "{word} in {ja}");
     }
     assert!(ja.contains(&format!("id=\"pack-expiry\">{last_day} ")), "{ja}");
     let (_, en) = get(&app, &format!("/app/orders/{order}?lang=en")).await;
-    for word in ["Invoice (PDF)", "Delivery note (PDF)", "Receipt (PDF)", "Card", "Pending", "Fulfil", "Cancel the order"] {
+    for word in [
+        "Invoice (PDF)",
+        "Delivery note (PDF)",
+        "Receipt (PDF)",
+        "Card",
+        "Pending",
+        "Fulfil",
+        "Cancel the order",
+    ] {
         assert!(en.contains(word), "{word} in {en}");
     }
     let en = text(&en);
@@ -64,7 +83,8 @@ async fn the_customer_page_shows_balance_packs_ledger_and_the_purchasers_link() 
     let cust = customer(&app, &seller, "JP").await;
     let quote = accepted_quote(&app, &seller, &cust, 1500).await;
     let order = place_from_page(&app, &quote, "invoice").await;
-    let (status, body) = call(&app, "POST", &format!("/api/v1/orders/{order}/fulfil"), &seller.token, json!({})).await;
+    let (status, body) =
+        call(&app, "POST", &format!("/api/v1/orders/{order}/fulfil"), &seller.token, json!({})).await;
     assert_eq!(status, Status::Ok, "{body}");
     let quote = accepted_quote(&app, &seller, &cust, 100).await;
     place_from_page(&app, &quote, "invoice").await;
@@ -82,7 +102,12 @@ async fn the_customer_page_shows_balance_packs_ledger_and_the_purchasers_link() 
     assert!(link.contains("/balance/"), "{link}");
     assert!(en.contains("id=\"copy-balance-link\"") && en.contains("/static/js/copy.js"));
     let (_, ja) = get(&app, &format!("/app/customers/{cust}?lang=ja")).await;
-    assert!(ja.contains("利用可能") && ja.contains("反映待ち（最大24時間）") && ja.contains("台帳") && ja.contains("購入"));
+    assert!(
+        ja.contains("利用可能")
+            && ja.contains("反映待ち（最大24時間）")
+            && ja.contains("台帳")
+            && ja.contains("購入")
+    );
 
     // The ledger pages.
     let (status, second) = get(&app, &format!("/app/customers/{cust}?lang=en&page=2&per_page=1")).await;
@@ -100,16 +125,16 @@ async fn the_customer_page_shows_balance_packs_ledger_and_the_purchasers_link() 
     assert_eq!(response.headers().get_one("X-Robots-Tag"), Some("noindex, nofollow"));
     let html = response.into_string().await.unwrap();
     assert!(html.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"));
-    assert!(html.contains("Flex トークン残高") && html.contains("株式会社サンプル顧客 御中"), "in Japanese: {html}");
+    assert!(
+        html.contains("Flex トークン残高") && html.contains("株式会社サンプル顧客 御中"),
+        "in Japanese: {html}"
+    );
     assert!(html.contains("id=\"balance-available\">1,500<") && !html.contains("/app/orders/"), "{html}");
     let english = get(&app, &format!("{path}?lang=en")).await.1;
     assert!(english.contains("Flex token balance"), "{english}");
 
-    for wrong in [
-        "/balance/nonsense".to_owned(),
-        format!("{path}x"),
-        format!("/balance/{}", "A".repeat(46)),
-    ] {
+    for wrong in ["/balance/nonsense".to_owned(), format!("{path}x"), format!("/balance/{}", "A".repeat(46))]
+    {
         assert_eq!(get(&app, &wrong).await.0, Status::NotFound, "{wrong}");
     }
     reconciles(&app).await;

@@ -16,8 +16,8 @@ use crate::domain::customers::{self, CustomerInput};
 use crate::domain::error::{Error, FieldError};
 use crate::domain::paging::PageRequest;
 use crate::domain::{Portal, balance, quotes};
-use crate::web::balance_view::{balance_data, ledger_row};
 use crate::web::auth::PartnerStaff;
+use crate::web::balance_view::{balance_data, ledger_row};
 use crate::web::csrf::Protected;
 use crate::web::error::WebError;
 use crate::web::page::Page;
@@ -132,7 +132,8 @@ async fn tokens_view(
     let paging = paging.clamped();
     let balance = balance::customer_balance(portal, actor, row.id).await?;
     let ledger =
-        balance::customer_ledger(portal, actor, row.id, PageRequest::new(paging.page, paging.per_page)).await?;
+        balance::customer_ledger(portal, actor, row.id, PageRequest::new(paging.page, paging.per_page))
+            .await?;
     Ok(serde_json::json!({
         "balance": balance_data(&balance, portal.clock.now()),
         "ledger": ledger.items.iter().map(|e| ledger_row(e, row.time_zone)).collect::<Vec<_>>(),
@@ -236,8 +237,7 @@ async fn update(
         Err(Error::Validation(errors)) => {
             let row = customers::get_customer(portal, &staff.0, id).await?;
             let template =
-                customer_page(portal, &page, &staff.0, Some(&row), &input, &errors, Shown::default())
-                    .await?;
+                customer_page(portal, &page, &staff.0, Some(&row), &input, &errors, Shown::default()).await?;
             Ok(FormReply::Again((Status::UnprocessableEntity, template)))
         }
         Err(other) => Err(other.into()),

@@ -354,7 +354,12 @@ async fn cancel(
 }
 
 #[get("/app/orders/<id>/documents/<file>")]
-async fn document(portal: &State<Portal>, staff: PartnerStaff, id: Uuid, file: &str) -> Result<PdfFile, WebError> {
+async fn document(
+    portal: &State<Portal>,
+    staff: PartnerStaff,
+    id: Uuid,
+    file: &str,
+) -> Result<PdfFile, WebError> {
     let kind = file.strip_suffix(".pdf").and_then(orders::parse_kind).ok_or(Error::NotFound)?;
     let issued = orders::order_document_pdf(portal, &staff.0, id, kind).await?;
     Ok(PdfFile::new(&format!("{}.pdf", issued.number), issued.content))
@@ -385,7 +390,9 @@ async fn place(
     let mut tries = 0;
     loop {
         let error = match orders::place_order(portal, &staff.0, &origin, input.clone()).await {
-            Ok(view) => return Ok(FormReply::Done(Redirect::to(format!("/app/orders/{}?done=placed", view.id)))),
+            Ok(view) => {
+                return Ok(FormReply::Done(Redirect::to(format!("/app/orders/{}?done=placed", view.id))));
+            }
             Err(error) => error,
         };
         if let Some(existing) = order_for_quote(portal, &staff.0, id).await? {
