@@ -261,6 +261,10 @@ fn generate_secret_file(path: &Path) -> Result<Vec<u8>, ConfigError> {
     Ok(key)
 }
 
+fn default_auto_fulfil_after_hours() -> u64 {
+    24
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,8 +307,4 @@ mod tests {
             production_with_key("_-_-EjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80").load_secret_key().unwrap();
         assert_eq!(key.len(), 32);
     }
-}
-
-fn default_auto_fulfil_after_hours() -> u64 {
-    24
 }

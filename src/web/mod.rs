@@ -47,6 +47,7 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/api/v1/public/quotes/<token>/accept",
     "/api/v1/public/quotes/<token>/decline",
     "/api/v1/public/quotes/<token>/pdf",
+    "/api/v1/public/balance/<token>",
     "/api/v1/verify/<code>",
     "/q/<token>",
     "/balance/<token>",

@@ -23,12 +23,12 @@ impl Drop for Running {
 fn start(config: &flexportal::config::Config, port: u16) -> Running {
     let mut command = crate::cli::flexportal(config);
     command.arg("serve").env("FLEXPORTAL_PORT", port.to_string()).stdout(Stdio::null()).stderr(Stdio::null());
-    let child = command.spawn().expect("the server starts");
+    let running = Running(command.spawn().expect("the server starts"));
     let base = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if ureq::get(&format!("{base}/healthz")).call().is_ok() {
-            return Running(child);
+            return running;
         }
         std::thread::sleep(Duration::from_millis(50));
     }

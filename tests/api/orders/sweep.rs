@@ -91,7 +91,7 @@ async fn the_invoice_pdf_reads_seikyusho_with_its_number_total_and_the_quotes_ta
         let s = n.to_string();
         let mut out = String::new();
         for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
