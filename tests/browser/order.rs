@@ -1,5 +1,6 @@
 //! Must-show 7: the reseller signs in, opens the accepted quote, places the order, downloads the
-//! invoice, fulfils the order and sees the balance on the customer's page — on a 390 px wide screen.
+//! invoice, fulfils the order and sees the balance on the customer's page, and the purchaser opens
+//! the balance link — on a 390 px wide screen.
 
 use serde_json::json;
 
@@ -73,8 +74,7 @@ fn the_reseller_orders_an_accepted_quote_downloads_the_invoice_fulfils_and_sees_
     let number = browser.text("#order-number").unwrap();
     assert!(number.contains("-O-"), "{number}");
     browser.screenshot(&screenshot_dir().join("order-placed-390.png")).unwrap();
-    let width = browser.execute("return document.documentElement.scrollWidth").unwrap();
-    assert!(width.as_u64().unwrap() <= 390, "nothing wider than the screen: {width}");
+    assert_no_sideways_scroll(&browser, "the order page");
 
     // The invoice downloads as a PDF with the signed-in session.
     let download = browser
@@ -101,6 +101,31 @@ fn the_reseller_orders_an_accepted_quote_downloads_the_invoice_fulfils_and_sees_
     let packs = browser.text("#balance-packs").unwrap();
     assert!(packs.contains(&last_day[..10]), "the pack's last day {last_day} in {packs}");
     browser.screenshot(&screenshot_dir().join("customer-balance-390.png")).unwrap();
-    let width = browser.execute("return document.documentElement.scrollWidth").unwrap();
-    assert!(width.as_u64().unwrap() <= 390, "nothing wider than the screen: {width}");
+    assert_no_sideways_scroll(&browser, "the customer's page");
+    let link = browser.execute("return document.getElementById('balance-link').value").unwrap();
+    let link = link.as_str().unwrap().to_owned();
+
+    browser.goto(&format!("{}/app/orders?lang=ja", server.base)).unwrap();
+    assert!(browser.text("#order-rows").unwrap().contains(&number));
+    assert_eq!(browser.text("#nav-orders").unwrap(), "注文");
+    browser.screenshot(&screenshot_dir().join("orders-390-ja.png")).unwrap();
+    assert_no_sideways_scroll(&browser, "the orders list");
+
+    // The purchaser's link, opened without signing in, in the customer's language (Japanese).
+    browser.click("form[action='/logout'] button").unwrap();
+    browser.goto(&link).unwrap();
+    assert_eq!(browser.text("h1").unwrap(), "Flex トークン残高");
+    assert_eq!(browser.text("#balance-available").unwrap(), "1,200");
+    browser.screenshot(&screenshot_dir().join("balance-link-390.png")).unwrap();
+    assert_no_sideways_scroll(&browser, "the purchaser's balance page");
+}
+
+fn assert_no_sideways_scroll(browser: &crate::webdriver::Browser, what: &str) {
+    let measured = browser
+        .execute("return [document.documentElement.scrollWidth, document.documentElement.clientWidth];")
+        .unwrap();
+    assert!(
+        measured[0].as_f64().unwrap() <= measured[1].as_f64().unwrap(),
+        "{what} scrolls sideways: {measured}"
+    );
 }
