@@ -156,3 +156,18 @@ async fn a_user_with_an_unknown_stored_role_is_a_server_error_not_a_sign_in_or_a
     let response = app.client.get("/api/v1/admin/users").header(bearer(&operator)).dispatch().await;
     assert!(!response.into_string().await.unwrap_or_default().contains("superuser"));
 }
+
+#[rocket::async_test]
+async fn an_order_or_pack_with_an_unknown_stored_status_is_an_internal_error_not_a_guess() {
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    let cust = customer(&app, &seller, "JP").await;
+    let quote = crate::orders::accepted_quote(&app, &seller, &cust, 100).await;
+    let (status, order) = crate::orders::place(&app, &seller, &quote, "invoice").await;
+    assert_eq!(status, Status::Created, "{order}");
+    let id = order["id"].as_str().unwrap();
+    corrupt(&app, "packs", order["pack"]["id"].as_str().unwrap(), "status", "bogus").await;
+    assert_internal_error(&app, &format!("/api/v1/customers/{cust}/balance"), &seller.token).await;
+    corrupt(&app, "orders", id, "status", "bogus").await;
+    assert_internal_error(&app, &format!("/api/v1/orders/{id}"), &seller.token).await;
+}

@@ -29,7 +29,7 @@ pub use respond::{
     withdraw_quote,
 };
 pub use send::{SentQuote, expire_due, expire_due_at, send_quote};
-pub use validity::{last_valid_day, validity_end};
+pub use validity::{last_valid_day, start_of_day, validity_end};
 pub use view::{QuoteView, get_quote, list_quotes, quote_pdf};
 
 use chrono::{DateTime, Utc};

@@ -17,7 +17,8 @@ pub fn last_valid_day(valid_until: DateTime<Utc>, tz: Tz) -> NaiveDate {
     (valid_until - Duration::seconds(1)).with_timezone(&tz).date_naive()
 }
 
-fn start_of_day(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
+/// The instant local day `day` begins in `tz`.
+pub fn start_of_day(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
     let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     // Days that begin inside a daylight-saving gap start at the earliest valid local time.
     midnight

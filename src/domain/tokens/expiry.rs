@@ -5,6 +5,8 @@
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::domain::quotes::start_of_day;
+
 /// The last local day on which a pack bought at `purchased_at` can be drawn on.
 pub fn last_day(purchased_at: DateTime<Utc>, tz: Tz) -> NaiveDate {
     let bought_on = purchased_at.with_timezone(&tz).date_naive();
@@ -25,18 +27,6 @@ pub fn expires_at(purchased_at: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
 /// Whether a pack expiring at `expires_at` can no longer be drawn on at `at`.
 pub fn is_expired(expires_at: DateTime<Utc>, at: DateTime<Utc>) -> bool {
     at >= expires_at
-}
-
-// The same rule as the private helper behind quotes' `validity_end` (quotes/send.rs): a day that
-// begins inside a daylight-saving gap begins at the earliest local time that exists. Once that helper
-// is reachable from outside the quotes module, this one should call it instead.
-fn start_of_day(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    let midnight = day.and_time(chrono::NaiveTime::MIN);
-    midnight
-        .and_local_timezone(tz)
-        .earliest()
-        .or_else(|| (midnight + chrono::Duration::hours(1)).and_local_timezone(tz).earliest())
-        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]
