@@ -1,13 +1,15 @@
 //! Demo data for a first start: on an empty database in the development profile, an operator
-//! account, a directory of fictional partners and one showcase partner with staff accounts, so a
-//! newcomer can click through both sides of the portal.
+//! account, a directory of fictional partners and one showcase partner with staff accounts and
+//! customers, quotes and orders in each state, so a newcomer can click through both sides of the
+//! portal.
 
 use rand::Rng;
 use uuid::Uuid;
 
 use super::Portal;
 use super::accounts::{NewUser, create_user};
-use super::actor::{Origin, Role};
+use super::actor::{Actor, Origin, Role};
+use super::demo_orders::seed_orders;
 use super::error::Result;
 use super::partners::demo::{seed_directory, seed_showcase};
 use crate::storage;
@@ -40,12 +42,20 @@ pub async fn seed_if_empty(portal: &Portal) -> Result<Vec<DemoLogin>> {
     seed_directory(portal, DIRECTORY_PARTNERS, DIRECTORY_SEED, |_| {}).await?;
     let showcase = seed_showcase(portal).await?;
     let mut logins = Vec::new();
+    let mut sales = None;
     for (email, name, role, partner) in [
         (DEMO_ADMIN_EMAIL, "Demo Operator", Role::Admin, None),
         (DEMO_PARTNER_ADMIN_EMAIL, "デモ 管理者", Role::PartnerAdmin, Some(showcase.id)),
         (DEMO_PARTNER_SALES_EMAIL, "デモ 営業", Role::PartnerSales, Some(showcase.id)),
     ] {
-        logins.push(create_login(portal, email, name, role, partner).await?);
+        let (login, actor) = create_login(portal, email, name, role, partner).await?;
+        if role == Role::PartnerSales {
+            sales = Some(actor);
+        }
+        logins.push(login);
+    }
+    if let Some(sales) = sales {
+        seed_orders(portal, &sales).await?;
     }
     Ok(logins)
 }
@@ -56,7 +66,7 @@ async fn create_login(
     display_name: &str,
     role: Role,
     partner_id: Option<Uuid>,
-) -> Result<DemoLogin> {
+) -> Result<(DemoLogin, Actor)> {
     let password = random_password();
     let input = NewUser {
         email: email.into(),
@@ -66,8 +76,16 @@ async fn create_login(
         password: password.clone(),
         locale: Some("ja".into()),
     };
-    create_user(portal, None, &Origin::default(), input).await?;
-    Ok(DemoLogin { email: email.into(), password, role: role.as_str() })
+    let user = create_user(portal, None, &Origin::default(), input).await?;
+    let actor = Actor {
+        user_id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        role,
+        partner_id,
+        session_id: Uuid::new_v4(),
+    };
+    Ok((DemoLogin { email: email.into(), password, role: role.as_str() }, actor))
 }
 
 fn random_password() -> String {

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod balance_view;
 pub mod choices;
 pub mod client;
 pub mod csrf;
@@ -49,6 +50,7 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/api/v1/public/balance/<token>",
     "/api/v1/verify/<code>",
     "/q/<token>",
+    "/balance/<token>",
     "/q/<token>/accept",
     "/q/<token>/decline",
     "/q/<token>/pdf",

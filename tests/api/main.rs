@@ -27,6 +27,7 @@ mod layers;
 mod limits;
 mod mail;
 mod no_server_errors;
+mod order_pages;
 mod orders;
 mod outbox_page;
 mod page_forms;

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::harness::{PASSWORD, Server, browser, screenshot_dir};
 
-fn post(server: &Server, path: &str, token: &str, body: Value) -> Value {
+pub fn post(server: &Server, path: &str, token: &str, body: Value) -> Value {
     let mut response = ureq::post(&format!("{}{path}", server.base))
         .header("Authorization", &format!("Bearer {token}"))
         .send_json(body)
@@ -13,7 +13,7 @@ fn post(server: &Server, path: &str, token: &str, body: Value) -> Value {
     response.body_mut().read_json().unwrap()
 }
 
-fn token_for(server: &Server, email: &str) -> String {
+pub fn token_for(server: &Server, email: &str) -> String {
     let response: Value = ureq::post(&format!("{}/api/v1/auth/token", server.base))
         .send_json(json!({"email": email, "password": PASSWORD}))
         .unwrap()

@@ -9,6 +9,7 @@ mod webdriver;
 mod customer_quote;
 mod directory;
 mod narrow_screens;
+mod order;
 mod request_form;
 mod sign_in;
 mod totp_sign_in;

@@ -2,9 +2,11 @@
 
 mod account;
 mod admin;
+mod admin_orders;
 mod admin_outbox;
 mod admin_partners;
 mod admin_prices;
+mod balance_link;
 mod customer_quote;
 pub mod directory;
 mod login;
@@ -19,6 +21,8 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(admin::routes());
     all.extend(admin_partners::routes());
     all.extend(admin_prices::routes());
+    all.extend(admin_orders::routes());
+    all.extend(balance_link::routes());
     all.extend(admin_outbox::routes());
     all.extend(account::routes());
     all.extend(quote_request::routes());
@@ -29,3 +33,5 @@ pub fn routes() -> Vec<rocket::Route> {
 pub use admin_outbox::available as outbox_available;
 pub use customer_quote::limit_verify;
 pub use login::login_page_for;
+pub(crate) use workspace::order_list;
+pub(crate) use workspace::view as workspace_view;

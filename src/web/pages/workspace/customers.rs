@@ -1,5 +1,5 @@
 //! The customer book (`/app/customers`): search and pages, a new customer, and one customer's
-//! details with its quotes.
+//! details with its quotes, its token balance, packs and ledger, and the purchaser's balance link.
 
 use crate::web::view::Template;
 use rocket::form::FromForm;
@@ -14,8 +14,10 @@ use crate::domain::actor::{Actor, Origin};
 use crate::domain::customers::Customer;
 use crate::domain::customers::{self, CustomerInput};
 use crate::domain::error::{Error, FieldError};
-use crate::domain::{Portal, quotes};
+use crate::domain::paging::PageRequest;
+use crate::domain::{Portal, balance, quotes};
 use crate::web::auth::PartnerStaff;
+use crate::web::balance_view::{balance_data, ledger_row};
 use crate::web::csrf::Protected;
 use crate::web::error::WebError;
 use crate::web::page::Page;
@@ -112,6 +114,34 @@ async fn list(
     ))
 }
 
+/// What a customer page shows besides the customer: a notice after a redirect, and which page of
+/// the ledger.
+#[derive(Default)]
+struct Shown {
+    notice: Option<String>,
+    ledger: PageQuery,
+}
+
+/// The customer's tokens: balance, packs, one page of the ledger and the purchaser's read-only link.
+async fn tokens_view(
+    portal: &Portal,
+    actor: &Actor,
+    row: &Customer,
+    paging: PageQuery,
+) -> Result<serde_json::Value, WebError> {
+    let paging = paging.clamped();
+    let balance = balance::customer_balance(portal, actor, row.id).await?;
+    let ledger =
+        balance::customer_ledger(portal, actor, row.id, PageRequest::new(paging.page, paging.per_page))
+            .await?;
+    Ok(serde_json::json!({
+        "balance": balance_data(&balance, portal.clock.now()),
+        "ledger": ledger.items.iter().map(|e| ledger_row(e, row.time_zone)).collect::<Vec<_>>(),
+        "link": balance::balance_link(portal, row.id),
+        "pager": Pager::new(paging, ledger.total),
+    }))
+}
+
 /// The customer page: its form (with any errors) and, once it exists, its quotes.
 async fn customer_page(
     portal: &Portal,
@@ -120,8 +150,9 @@ async fn customer_page(
     row: Option<&Customer>,
     input: &CustomerInput,
     errors: &[FieldError],
-    notice: Option<String>,
+    shown: Shown,
 ) -> Result<Template, WebError> {
+    let Shown { notice, ledger: ledger_page } = shown;
     let quotes = match row {
         Some(row) => {
             let (views, _) = quotes::list_quotes(portal, actor, None, Some(row.id), 1, QUOTES_SHOWN).await?;
@@ -129,11 +160,16 @@ async fn customer_page(
         }
         None => Vec::new(),
     };
+    let tokens = match row {
+        Some(row) => Some(tokens_view(portal, actor, row, ledger_page).await?),
+        None => None,
+    };
     Ok(page.render(
         "app/customer",
         serde_json::json!({
             "record": row.map(row_view), "form": form_view(input), "choices": choices(page), "notice": notice,
-            "errors": errors_by_field(errors, page.lang, str::to_owned), "quotes": quotes,
+            "errors": errors_by_field(errors, page.lang, str::to_owned), "quotes": quotes, "tokens": tokens,
+            "pack_links": true,
         }),
     ))
 }
@@ -146,7 +182,7 @@ async fn new(portal: &State<Portal>, page: Page, staff: PartnerStaff) -> Result<
         time_zone: "Asia/Tokyo".into(),
         ..CustomerInput::default()
     };
-    customer_page(portal, &page, &staff.0, None, &input, &[], None).await
+    customer_page(portal, &page, &staff.0, None, &input, &[], Shown::default()).await
 }
 
 #[post("/app/customers", data = "<form>")]
@@ -161,24 +197,27 @@ async fn create(
     match customers::create_customer(portal, &staff.0, &origin, &input).await {
         Ok(row) => Ok(FormReply::Done(Redirect::to(format!("/app/customers/{}?done=created", row.id)))),
         Err(Error::Validation(errors)) => {
-            let template = customer_page(portal, &page, &staff.0, None, &input, &errors, None).await?;
+            let template =
+                customer_page(portal, &page, &staff.0, None, &input, &errors, Shown::default()).await?;
             Ok(FormReply::Again((Status::UnprocessableEntity, template)))
         }
         Err(other) => Err(other.into()),
     }
 }
 
-#[get("/app/customers/<id>?<done>")]
+#[get("/app/customers/<id>?<done>&<paging..>")]
 async fn edit(
     portal: &State<Portal>,
     page: Page,
     staff: PartnerStaff,
     id: Uuid,
     done: Option<&str>,
+    paging: PageQuery,
 ) -> Result<Template, WebError> {
     let row = customers::get_customer(portal, &staff.0, id).await?;
     let notice = notice(&page, "customers", done, &["created", "saved"]);
-    customer_page(portal, &page, &staff.0, Some(&row), &CustomerInput::from_row(&row), &[], notice).await
+    let input = CustomerInput::from_row(&row);
+    customer_page(portal, &page, &staff.0, Some(&row), &input, &[], Shown { notice, ledger: paging }).await
 }
 
 #[post("/app/customers/<id>", data = "<form>")]
@@ -197,7 +236,8 @@ async fn update(
         Ok(row) => Ok(FormReply::Done(Redirect::to(format!("/app/customers/{}?done=saved", row.id)))),
         Err(Error::Validation(errors)) => {
             let row = customers::get_customer(portal, &staff.0, id).await?;
-            let template = customer_page(portal, &page, &staff.0, Some(&row), &input, &errors, None).await?;
+            let template =
+                customer_page(portal, &page, &staff.0, Some(&row), &input, &errors, Shown::default()).await?;
             Ok(FormReply::Again((Status::UnprocessableEntity, template)))
         }
         Err(other) => Err(other.into()),

@@ -2,11 +2,14 @@
 //! quote requests, customers and quotes, each built on the same domain use cases as the API.
 
 mod customers;
+mod orders;
 mod quote_actions;
 mod quote_editor;
 mod quotes;
 mod requests;
-mod view;
+pub(crate) mod view;
+
+pub use orders::order_list;
 
 use crate::web::view::Template;
 use rocket::{State, get, routes};
@@ -48,5 +51,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(customers::routes());
     all.extend(quotes::routes());
     all.extend(quote_actions::routes());
+    all.extend(orders::routes());
     all
 }

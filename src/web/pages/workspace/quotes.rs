@@ -10,11 +10,14 @@ use rocket::response::Redirect;
 use rocket::{State, get, post, routes};
 use uuid::Uuid;
 
+use super::orders::{form_nonce, order_row};
 use super::quote_editor::{QuoteForm, Submission, editor_view};
 use super::view::{FormReply, grouped, local_time, notice, pager_params};
 use crate::domain::actor::{Actor, Origin};
 use crate::domain::error::{Error, FieldError};
 use crate::domain::money::Currency;
+use crate::domain::order_lookup::order_for_quote;
+use crate::domain::orders::PaymentMethod;
 use crate::domain::quotes::{self, QuoteStatus, QuoteView};
 use crate::domain::{Portal, customers, quote_requests};
 use crate::web::auth::PartnerStaff;
@@ -169,6 +172,8 @@ pub struct Shown<'a> {
     pub editor: Option<(&'a QuoteForm, &'a [FieldError], &'a Submission)>,
     pub reason: String,
     pub reason_error: Option<String>,
+    /// Why the "place order" form was refused (beside its payment method).
+    pub order_error: Option<String>,
 }
 
 fn quote_view(view: &QuoteView, tz: Tz) -> serde_json::Value {
@@ -217,11 +222,17 @@ pub async fn quote_page(
         }
         _ => None,
     };
+    let order = match view.status {
+        QuoteStatus::Ordered => order_for_quote(portal, actor, id).await?.map(|o| order_row(&o)),
+        _ => None,
+    };
     Ok(page.render(
         "app/quote",
         serde_json::json!({
             "quote": quote_view(&view, customer.time_zone), "editor": editor, "choices": [],
             "notice": shown.notice, "alert": shown.alert, "reason": shown.reason, "reason_error": shown.reason_error,
+            "order": order, "order_error": shown.order_error, "nonce": form_nonce(),
+            "methods": PaymentMethod::ALL.map(PaymentMethod::as_str),
         }),
     ))
 }

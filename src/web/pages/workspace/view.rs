@@ -44,6 +44,23 @@ pub fn grouped(number: i64) -> String {
     out
 }
 
+/// A token amount with its whole part grouped: `12345.5` → `12,345.5`.
+pub fn grouped_tokens(amount: crate::domain::tokens::TokenAmount) -> String {
+    let text = amount.to_string();
+    let (whole, fraction) = text.split_once('.').map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
+    let grouped = whole.parse::<i64>().map_or_else(|_| whole.to_owned(), grouped);
+    let grouped = if grouped == "0" && whole.starts_with('-') { "-0".to_owned() } else { grouped };
+    match fraction {
+        Some(fraction) => format!("{grouped}.{fraction}"),
+        None => grouped,
+    }
+}
+
+/// A day as `YYYY-MM-DD` in a time zone.
+pub fn local_date(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%Y-%m-%d").to_string()
+}
+
 pub fn country_name(code: &str, lang: Lang) -> String {
     Country::from_code(code).map_or_else(|| code.to_owned(), |c| c.name(lang.code()).to_owned())
 }
@@ -105,6 +122,14 @@ mod tests {
         assert_eq!(grouped(1_000), "1,000");
         assert_eq!(grouped(1_000_000), "1,000,000");
         assert_eq!(grouped(-12_345), "-12,345");
+    }
+
+    #[test]
+    fn token_amounts_group_their_whole_part() {
+        use crate::domain::tokens::TokenAmount;
+        assert_eq!(grouped_tokens(TokenAmount::from_thousandths(12_345_500)), "12,345.5");
+        assert_eq!(grouped_tokens(TokenAmount::from_thousandths(-1)), "-0.001");
+        assert_eq!(grouped_tokens(TokenAmount::from_thousandths(-1_000_000)), "-1,000");
     }
 
     #[test]
