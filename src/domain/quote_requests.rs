@@ -17,6 +17,9 @@ use super::partners::{PartnerDoc, SearchQuery, Tier};
 use super::quantity::TokenQuantity;
 use super::region::{Country, Language, Region};
 use crate::domain::customers::Customer;
+use crate::domain::documents::printed;
+use crate::domain::partners::Partner;
+use crate::domain::tokens::TokenAmount;
 use crate::mail::{self, Message};
 use crate::storage::quote_requests as store;
 
@@ -249,24 +252,11 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
         };
         store::insert_target(&*tx, &target).await?;
         let name = if row.language == "ja" { doc.name_ja.clone() } else { doc.name_en.clone() };
-        let reason = reason::reason_text(reason, "en");
-        routed.push(Routed { slug: doc.slug.clone(), name, reason: reason.clone() });
+        routed.push(Routed { slug: doc.slug.clone(), name, reason: reason::reason_text(reason, "en") });
         if let Some(partner) = crate::storage::partners::find(&*tx, doc.id).await?
-            && let Some(email) = partner.email
+            && let Some(email) = partner.email.clone()
         {
-            let message = Message {
-                to: email,
-                subject: format!(
-                    "[Flex Partner Portal] New quote request {} ({} tokens)",
-                    row.reference, row.tokens
-                ),
-                body: format!(
-                    "A new quote request was routed to you.\n\nReference: {}\nCompany: {}\nTokens: {}\nWhy you: {}\n\nOpen your inbox: {}/app/requests\n",
-                    row.reference, row.company, row.tokens, reason, portal.config.public_base_url
-                ),
-                kind: "quote_request.routed",
-                related_id: Some(row.id.to_string()),
-            };
+            let message = routed_mail(portal, &row, &partner, reason, email);
             mail::enqueue(&*tx, message, now).await?;
         }
     }
@@ -280,6 +270,32 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
     audit::record(&*tx, now, None, Some(&row.email), origin, event).await?;
     tx.commit().await?;
     Ok(Submitted { reference: row.reference, status: "received", routed_to: routed })
+}
+
+/// The mail telling a reseller a request was routed to it, in the reseller's language.
+fn routed_mail(portal: &Portal, row: &QuoteRequest, partner: &Partner, reason: &str, to: String) -> Message {
+    let lang = partner.mail_language();
+    let tokens = printed::tokens_text(TokenAmount::from(row.tokens), lang);
+    let why = reason::reason_text(reason, lang);
+    let inbox = format!("{}/app/requests", portal.config.public_base_url);
+    let (subject, body) = if lang == "en" {
+        (
+            format!("[Flex Partner Portal] New quote request {} ({tokens})", row.reference),
+            format!(
+                "A new quote request was routed to you.\n\nReference: {}\nCompany: {}\nTokens: {tokens}\nWhy you: {why}\n\nOpen your inbox: {inbox}\n",
+                row.reference, row.company
+            ),
+        )
+    } else {
+        (
+            format!("[Flex パートナーポータル] 新しい見積依頼 {}（{tokens}）", row.reference),
+            format!(
+                "新しい見積依頼が届きました。\n\n受付番号: {}\n会社名: {}\nトークン数: {tokens}\n選ばれた理由: {why}\n\n受信箱を開く: {inbox}\n",
+                row.reference, row.company
+            ),
+        )
+    };
+    Message { to, subject, body, kind: "quote_request.routed", related_id: Some(row.id.to_string()) }
 }
 
 /// The actor's inbox.

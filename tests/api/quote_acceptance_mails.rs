@@ -137,3 +137,38 @@ async fn the_landing_page_counts_accepted_quotes_waiting_for_an_order_of_this_re
         assert!(html.contains("href=\"/app/quotes?status=accepted\""));
     }
 }
+
+#[rocket::async_test]
+async fn a_new_quote_request_is_mailed_to_each_reseller_in_its_own_language() {
+    let app = spawn_app().await;
+    let mut japanese = partner("jp-seller");
+    japanese.0.email = "sales@jp-seller.example".into();
+    japanese.create(app.portal()).await;
+    english_reseller(&app, "en-seller").await;
+    for slug in ["jp-seller", "en-seller"] {
+        let response = crate::quotes::submit_request(
+            &app,
+            json!({
+            "partner": slug, "company": "株式会社サンプル顧客", "contact_name": "山田 太郎",
+            "email": "yamada@customer.example", "autodesk_id": "buyer@customer.example", "tokens": 1000,
+            "country": "JP", "region": "JP-13", "language": "ja"}),
+        )
+        .await;
+        assert_eq!(response.status(), Status::Created);
+    }
+    let mails = outbox(&app).await;
+    let routed = |to: &str| {
+        mails
+            .iter()
+            .find(|m| m.0 == "quote_request.routed" && m.1 == to)
+            .cloned()
+            .unwrap_or_else(|| panic!("no mail to {to}: {mails:?}"))
+    };
+    let (_, _, subject, body) = routed("sales@jp-seller.example");
+    assert!(subject.contains("新しい見積依頼"), "{subject}");
+    assert!(body.contains("お客様が選択") && body.contains("1,000"), "{body}");
+    assert!(!body.contains("Why you"), "{body}");
+    let (_, _, subject, body) = routed("sales@en-seller.example");
+    assert!(subject.contains("New quote request"), "{subject}");
+    assert!(body.contains("chosen by the customer"), "{body}");
+}

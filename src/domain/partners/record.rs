@@ -44,3 +44,13 @@ pub struct Partner {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
+
+impl Partner {
+    /// The language the portal writes to this partner in: its first language, or Japanese.
+    pub fn mail_language(&self) -> &'static str {
+        match self.languages.first().map(String::as_str) {
+            Some("en") => "en",
+            _ => "ja",
+        }
+    }
+}

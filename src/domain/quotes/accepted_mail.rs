@@ -13,14 +13,6 @@ use crate::domain::partners::Partner;
 use crate::mail::{self, Message};
 use crate::storage::{self, WriteTx};
 
-/// The language a partner's mail is written in: its first language, or Japanese.
-fn partner_language(partner: &Partner) -> &str {
-    match partner.languages.first().map(String::as_str) {
-        Some("en") => "en",
-        _ => "ja",
-    }
-}
-
 /// Queues both mails for `quote`, just accepted by `name`.
 ///
 /// # Errors
@@ -40,7 +32,7 @@ pub(super) async fn queue(
     let sha256 = quote.pdf_sha256.clone().unwrap_or_default();
     if let Some(email) = partner.email.clone() {
         let url = format!("{}/app/quotes/{}", portal.config.public_base_url.trim_end_matches('/'), quote.id);
-        let (subject, body) = if partner_language(&partner) == "en" {
+        let (subject, body) = if partner.mail_language() == "en" {
             (
                 format!("Quote {number} (rev. {}) was accepted by {}", quote.revision, customer.company_name),
                 format!(
