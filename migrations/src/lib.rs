@@ -17,6 +17,7 @@ mod m20261130_000070_tax_outside_japan;
 mod m20261201_000010_partner_document_prefix;
 mod m20261201_000020_partner_invoice_terms;
 mod m20261201_000030_orders_and_ledger;
+mod m20261201_000040_ledger_append_only;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_partner_document_prefix::Migration),
             Box::new(m20261201_000020_partner_invoice_terms::Migration),
             Box::new(m20261201_000030_orders_and_ledger::Migration),
+            Box::new(m20261201_000040_ledger_append_only::Migration),
         ]
     }
 }

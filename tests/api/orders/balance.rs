@@ -132,9 +132,38 @@ async fn reconciliation_fails_on_an_order_whose_pack_is_gone_and_names_the_order
     let quote = accepted_quote(&app, &seller, &cust, 100).await;
     let (_, order) = place(&app, &seller, &quote, "invoice").await;
     let conn = app.portal().db.conn();
+    drop_append_only_guard(conn).await;
     conn.execute_unprepared("DELETE FROM ledger_entries").await.unwrap();
     conn.execute_unprepared("DELETE FROM packs").await.unwrap();
     let report = flexportal::domain::balance::reconcile_all(app.portal()).await.unwrap();
     let problem = report.first_broken.expect("a discrepancy");
     assert!(problem.contains(&id_of(&order)), "{problem}");
+}
+
+/// Removes the database's refusal to change ledger entries, to corrupt the books on purpose.
+async fn drop_append_only_guard(conn: &sea_orm::DatabaseConnection) {
+    let statements: &[&str] = match conn.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => &["DROP TRIGGER ledger_entries_no_change ON ledger_entries"],
+        _ => &["DROP TRIGGER ledger_entries_no_update", "DROP TRIGGER ledger_entries_no_delete"],
+    };
+    for sql in statements {
+        conn.execute_unprepared(sql).await.unwrap();
+    }
+}
+
+#[rocket::async_test]
+async fn ledger_entries_cannot_be_changed_or_deleted_even_by_hand() {
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    let cust = customer(&app, &seller, "JP").await;
+    let quote = accepted_quote(&app, &seller, &cust, 100).await;
+    let (status, _) = place(&app, &seller, &quote, "invoice").await;
+    assert_eq!(status, Status::Created);
+    let conn = app.portal().db.conn();
+    for sql in ["UPDATE ledger_entries SET tokens = 1", "DELETE FROM ledger_entries"] {
+        let refused = conn.execute_unprepared(sql).await.expect_err(sql);
+        assert!(refused.to_string().contains("append-only"), "{sql}: {refused}");
+    }
+    assert_eq!(ledger(&app, &seller, &cust).await.len(), 1, "the purchase entry is still there");
+    reconcile(app.portal()).await;
 }
