@@ -214,3 +214,29 @@ async fn a_csv_re_import_keeps_the_issuer_address_and_payment_terms() {
         (Some("100-0005"), Some("東京都千代田区丸の内1-1-1"), Some("月末締め翌月末払い"))
     );
 }
+
+#[rocket::async_test]
+#[ignore = "needs pdftotext (poppler-utils); run by .ci/run"]
+async fn the_pdf_names_the_staff_member_who_sent_the_quote_as_tanto_not_the_one_who_drafted_it() {
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    let cust = customer(&app, &seller, "JP").await;
+    let quote = draft(&app, &seller, &cust, json!([{"tokens": 100}])).await;
+    crate::common::make_user(
+        app.portal(),
+        "kobayashi@exmp.example",
+        "partner_sales",
+        Some(seller.partner_id),
+    )
+    .await;
+    let colleague = app.token("kobayashi@exmp.example").await;
+    let id = quote["id"].as_str().unwrap();
+    let (status, sent) =
+        call(&app, "POST", &format!("/api/v1/quotes/{id}/send"), &colleague, json!({})).await;
+    assert_eq!(status, Status::Ok, "{sent}");
+    let token = sent["public_url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let pdf = app.client.get(format!("/q/{token}/pdf")).dispatch().await.into_bytes().await.unwrap();
+    let text = pdf_text(&pdf);
+    assert!(text.contains("担当: kobayashi"), "the sender is 担当:\n{text}");
+    assert!(!text.contains("担当: sales"), "not the drafter:\n{text}");
+}

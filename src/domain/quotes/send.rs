@@ -76,7 +76,8 @@ pub async fn send_quote(portal: &Portal, actor: &Actor, origin: &Origin, id: Uui
         link_token_hash: link::hash(&link::token(&portal.keys.links, id)),
         language: customer.language.clone(),
     };
-    let sending = issue_document(portal, &tx, &quote, &sending, &partner, &customer, tz).await?;
+    let sending =
+        issue_document(portal, &tx, &quote, &sending, (&partner, &customer), tz, &actor.display_name).await?;
     if !store::mark_sent(&*tx, id, &sending).await? {
         return Err(Error::conflict("This quote was sent already.", "この見積は送付済みです。"));
     }
@@ -224,9 +225,9 @@ async fn issue_document(
     tx: &WriteTx,
     quote: &Quote,
     sending: &Sending,
-    partner: &Partner,
-    customer: &Customer,
+    (partner, customer): (&Partner, &Customer),
     tz: Tz,
+    sender: &str,
 ) -> Result<Sending> {
     let verify_code = link::verify_code();
     let frozen = Quote {
@@ -243,7 +244,8 @@ async fn issue_document(
         issued_at: sending.sent_at,
         verify_code: verify_code.clone(),
         public_base_url: portal.config.public_base_url.clone(),
-        staff_name: crate::storage::users::find(&**tx, quote.created_by).await?.map(|user| user.display_name),
+        // 担当: the staff member sending the quote answers for it.
+        staff_name: Some(sender.to_owned()),
     };
     let pdf = render_pdf_off_workers(data).await?;
     let sha256 = link::hex(&Sha256::digest(&pdf));
