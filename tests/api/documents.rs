@@ -109,6 +109,27 @@ async fn a_customer_has_an_optional_department_that_the_api_keeps_and_clears() {
 }
 
 #[rocket::async_test]
+async fn null_clears_a_customers_phone_postal_code_and_address_and_absence_keeps_them() {
+    let app = spawn_app().await;
+    let seller = reseller(&app, "exmp").await;
+    let cust = customer(&app, &seller, "JP").await;
+    let path = format!("/api/v1/customers/{cust}");
+    let filled =
+        json!({"phone": "03-1234-5678", "postal_code": "530-0001", "address": "大阪府大阪市北区梅田2-2-2"});
+    let (status, updated) = call(&app, "PATCH", &path, &seller.token, filled).await;
+    assert_eq!(status, Status::Ok, "{updated}");
+    let (_, kept) = call(&app, "PATCH", &path, &seller.token, json!({"contact_name": "佐藤 花子"})).await;
+    assert_eq!(kept["phone"], "03-1234-5678", "a field not sent is kept: {kept}");
+    assert_eq!(kept["address"], "大阪府大阪市北区梅田2-2-2");
+    let cleared = json!({"phone": null, "postal_code": null, "address": null});
+    let (status, cleared) = call(&app, "PATCH", &path, &seller.token, cleared).await;
+    assert_eq!(status, Status::Ok, "{cleared}");
+    for field in ["phone", "postal_code", "address"] {
+        assert_eq!(cleared[field], json!(null), "{field} cleared: {cleared}");
+    }
+}
+
+#[rocket::async_test]
 #[ignore = "needs pdftotext (poppler-utils); run by .ci/run"]
 async fn the_addressee_line_reads_department_then_contact_then_sama() {
     let app = spawn_app().await;

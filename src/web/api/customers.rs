@@ -59,13 +59,16 @@ impl From<Customer> for CustomerView {
 #[serde(deny_unknown_fields)]
 struct CustomerBody {
     company_name: Option<String>,
-    /// `null` clears it.
+    /// `null` clears it (also phone, postal code and address); leaving a field out keeps it.
     #[serde(default, deserialize_with = "crate::web::partner_view::nullable")]
     department: Option<Option<String>>,
     contact_name: Option<String>,
     email: Option<String>,
+    #[serde(default, deserialize_with = "crate::web::partner_view::nullable")]
     phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::web::partner_view::nullable")]
     postal_code: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::web::partner_view::nullable")]
     address: Option<Option<String>>,
     country: Option<String>,
     language: Option<String>,
