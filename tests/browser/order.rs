@@ -113,6 +113,8 @@ fn the_reseller_orders_an_accepted_quote_downloads_the_invoice_fulfils_and_sees_
 
     // The purchaser's link, opened without signing in, in the customer's language (Japanese).
     browser.click("form[action='/logout'] button").unwrap();
+    // Wait for the signed-out home page, or its redirect can land after the link is opened.
+    browser.find(".session a[href='/login']").unwrap();
     browser.goto(&link).unwrap();
     assert_eq!(browser.text("h1").unwrap(), "Flex トークン残高");
     assert_eq!(browser.text("#balance-available").unwrap(), "1,200");
