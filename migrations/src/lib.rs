@@ -18,6 +18,7 @@ mod m20261201_000010_partner_document_prefix;
 mod m20261201_000020_partner_invoice_terms;
 mod m20261201_000030_orders_and_ledger;
 mod m20261201_000040_ledger_append_only;
+mod m20261201_000050_usage_and_assignments;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000020_partner_invoice_terms::Migration),
             Box::new(m20261201_000030_orders_and_ledger::Migration),
             Box::new(m20261201_000040_ledger_append_only::Migration),
+            Box::new(m20261201_000050_usage_and_assignments::Migration),
         ]
     }
 }

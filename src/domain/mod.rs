@@ -1,5 +1,6 @@
 //! Business rules and use cases. Takes plain types and an [`actor::Actor`]; knows nothing of HTTP.
 
+pub mod account_rules;
 pub mod accounts;
 pub mod actor;
 pub mod audit;

@@ -244,6 +244,7 @@ pub async fn ensure_account(
         deficit: Set(0),
         deficit_since: Set(None),
         trial_until: Set(None),
+        suspended_at: Set(None),
         version: Set(0),
         updated_at: Set(now),
     };

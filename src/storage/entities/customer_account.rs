@@ -12,6 +12,8 @@ pub struct Model {
     pub deficit: i64,
     pub deficit_since: Option<DateTimeUtc>,
     pub trial_until: Option<DateTimeUtc>,
+    /// When the sweep suspended the account for a deficit past its grace period.
+    pub suspended_at: Option<DateTimeUtc>,
     pub version: i64,
     pub updated_at: DateTimeUtc,
 }

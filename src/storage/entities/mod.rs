@@ -1,11 +1,14 @@
 //! sea-orm entities, one file per table. Behaviour lives in `domain`, never here.
 
+pub mod account_rule;
+pub mod assignment;
 pub mod audit_entry;
 pub mod customer;
 pub mod customer_account;
 pub mod directory_version;
 pub mod document;
 pub mod document_counter;
+pub mod expiry_warning;
 pub mod idempotency_key;
 pub mod ledger_entry;
 pub mod order;
@@ -21,6 +24,9 @@ pub mod quote_request;
 pub mod quote_request_target;
 pub mod session;
 pub mod tax_rule;
+pub mod usage_cap_warning;
+pub mod usage_daily;
+pub mod usage_event;
 pub mod user;
 pub mod user_recovery_code;
 pub mod user_totp;
