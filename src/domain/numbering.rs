@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::domain::contact::fold_width;
 pub use crate::domain::documents::DocumentKind;
-use crate::domain::error::{FieldError, Result};
+use crate::domain::error::{Error, FieldError, Result};
 use crate::storage::{WriteTx, documents};
 
 /// A document number such as `EXAM-Q-2026-00042`: the partner's document prefix, the kind, the
@@ -109,15 +109,26 @@ impl PrefixAllocator {
     }
 }
 
-/// Draws the next order number for the partner in `year` (`EXAM-O-2026-00001`), inside `tx`. Orders
-/// have their own counter beside the documents': an order is not a tax document, so the invoice
-/// numbers stay a gapless series of invoices.
+/// Draws the next order number for the partner in `year` (`EXAM-O-2026-00001`) and the next
+/// number of each of `kinds` for the order's documents, inside `tx`, in one round trip. Orders have
+/// their own counter beside the documents': an order is not a tax document, so the invoice numbers
+/// stay a gapless series of invoices.
 ///
 /// # Errors
 /// Database failures.
-pub async fn next_order_number(tx: &WriteTx, partner: Uuid, prefix: &str, year: i32) -> Result<String> {
-    let sequence = documents::next_number(&**tx, partner, "order", year).await?;
-    Ok(format_number(prefix, 'O', year, sequence))
+pub async fn next_order_numbers(
+    tx: &WriteTx,
+    partner: Uuid,
+    prefix: &str,
+    year: i32,
+    kinds: &[DocumentKind],
+) -> Result<(String, Vec<String>)> {
+    let names: Vec<&str> = std::iter::once("order").chain(kinds.iter().map(|k| k.as_str())).collect();
+    let sequences = documents::next_numbers(&**tx, partner, &names, year).await?;
+    let (order, documents) =
+        sequences.split_first().ok_or_else(|| Error::Internal("no order number".into()))?;
+    let numbers = kinds.iter().zip(documents).map(|(kind, n)| format_number(prefix, kind.letter(), year, *n));
+    Ok((format_number(prefix, 'O', year, *order), numbers.collect()))
 }
 
 #[cfg(test)]

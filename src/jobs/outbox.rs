@@ -67,7 +67,10 @@ async fn claim(db: &Db, row: &OutboxRow, now: DateTime<Utc>) -> Result<bool, Err
 /// Sends one claimed message and records the outcome; returns whether it was sent.
 async fn deliver_one(db: &Db, mailer: &Mailer, row: &OutboxRow, now: DateTime<Utc>) -> Result<bool, Error> {
     let attempts = row.attempts.saturating_add(1);
-    let outcome = mailer.send(row, now).await;
+    let outcome = match attachments(db, row).await? {
+        Ok(files) => mailer.send(row, &files, now).await,
+        Err(missing) => Err(missing),
+    };
     let tx = db.write().await?;
     let sent = match outcome {
         Ok(()) => {
@@ -98,6 +101,24 @@ async fn deliver_one(db: &Db, mailer: &Mailer, row: &OutboxRow, now: DateTime<Ut
     };
     tx.commit().await?;
     Ok(sent)
+}
+
+/// The PDFs attached to `row`, named by their document numbers; a document that is gone (only a
+/// hand edit can remove one) makes the message unsendable rather than silently lighter.
+async fn attachments(db: &Db, row: &OutboxRow) -> Result<Result<Vec<mail::Attachment>, SendError>, Error> {
+    let ids = outbox::attachments(db.conn(), row.id).await?;
+    let documents = crate::storage::documents::find_many(db.conn(), &ids).await?;
+    if documents.len() != ids.len() {
+        return Ok(Err(SendError::Permanent(format!(
+            "{} of {} attached documents are missing",
+            ids.len() - documents.len(),
+            ids.len()
+        ))));
+    }
+    Ok(Ok(documents
+        .into_iter()
+        .map(|d| mail::Attachment { filename: format!("{}.pdf", d.number), content: d.content })
+        .collect()))
 }
 
 fn truncate(text: &str, max: usize) -> String {

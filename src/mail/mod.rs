@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::storage::Db;
 use crate::storage::outbox::{self, OutboxRow};
 
-pub use transport::{MailConfigError, Mailer, SendError, Transport};
+pub use transport::{Attachment, MailConfigError, Mailer, SendError, Transport};
 
 /// After this many failed attempts a message is given up on (about two days after it was queued).
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -135,10 +135,26 @@ pub struct Message {
 /// # Errors
 /// The insert failed.
 pub async fn enqueue(db: &impl ConnectionTrait, message: Message, now: DateTime<Utc>) -> Result<(), DbErr> {
+    enqueue_with_documents(db, message, &[], now).await
+}
+
+/// Queues `message` with the issued documents `documents` attached (as PDF files named by their
+/// numbers), in the caller's transaction. The mail refers to the stored documents, so what it
+/// carries is byte for byte the document whose SHA-256 the portal recorded.
+///
+/// # Errors
+/// An insert failed.
+pub async fn enqueue_with_documents(
+    db: &impl ConnectionTrait,
+    message: Message,
+    documents: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let id = Uuid::new_v4();
     outbox::insert(
         db,
         OutboxRow {
-            id: Uuid::new_v4(),
+            id,
             to_address: message.to,
             subject: message.subject,
             body_text: message.body,
@@ -152,7 +168,8 @@ pub async fn enqueue(db: &impl ConnectionTrait, message: Message, now: DateTime<
             last_error: None,
         },
     )
-    .await
+    .await?;
+    outbox::attach(db, id, documents).await
 }
 
 #[cfg(test)]

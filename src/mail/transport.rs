@@ -9,11 +9,18 @@ use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, Message};
+use lettre::message::{Attachment as Part, Mailbox, Message, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use crate::config::{Config, MailTransportKind, Profile};
 use crate::storage::outbox::OutboxRow;
+
+/// A file a message carries (an issued document's PDF).
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub filename: String,
+    pub content: Vec<u8>,
+}
 
 /// A connection that hangs must not hold a message's delivery lock for long.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -164,17 +171,27 @@ impl Mailer {
         self.transport.describe()
     }
 
-    /// Sends one queued message as plain UTF-8 text.
+    /// Sends one queued message as plain UTF-8 text, with `attachments` as PDF files after it.
     ///
     /// # Errors
     /// [`SendError::Permanent`] when the message cannot be built; [`SendError::Transient`] when the
     /// transport failed.
-    pub async fn send(&self, row: &OutboxRow, now: DateTime<Utc>) -> Result<(), SendError> {
-        let message = self.compose(row, now)?;
+    pub async fn send(
+        &self,
+        row: &OutboxRow,
+        attachments: &[Attachment],
+        now: DateTime<Utc>,
+    ) -> Result<(), SendError> {
+        let message = self.compose(row, attachments, now)?;
         self.transport.deliver(message).await
     }
 
-    fn compose(&self, row: &OutboxRow, now: DateTime<Utc>) -> Result<Message, SendError> {
+    fn compose(
+        &self,
+        row: &OutboxRow,
+        attachments: &[Attachment],
+        now: DateTime<Utc>,
+    ) -> Result<Message, SendError> {
         let to = row
             .to_address
             .trim()
@@ -183,7 +200,7 @@ impl Mailer {
         // Derived from the outbox id, so every retry of one message carries the same id and a
         // receiving server can recognise a duplicate.
         let message_id = format!("<{}@{}>", row.id, self.from.email.domain());
-        Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(one_line(&row.subject))
@@ -193,10 +210,19 @@ impl Mailer {
             .raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii_str("Auto-Submitted"),
                 "auto-generated".to_owned(),
-            ))
-            .header(ContentType::TEXT_PLAIN)
-            .body(row.body_text.clone())
-            .map_err(|e| SendError::Permanent(format!("message could not be built: {e}")))
+            ));
+        let built = if attachments.is_empty() {
+            builder.header(ContentType::TEXT_PLAIN).body(row.body_text.clone())
+        } else {
+            let pdf = ContentType::parse("application/pdf")
+                .map_err(|e| SendError::Permanent(format!("content type: {e}")))?;
+            let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(row.body_text.clone());
+            let parts = attachments.iter().fold(MultiPart::mixed().singlepart(text), |parts, file| {
+                parts.singlepart(Part::new(file.filename.clone()).body(file.content.clone(), pdf.clone()))
+            });
+            builder.multipart(parts)
+        };
+        built.map_err(|e| SendError::Permanent(format!("message could not be built: {e}")))
     }
 }
 

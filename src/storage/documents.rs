@@ -1,6 +1,6 @@
 //! Issued documents (stored PDFs) and the counters that number them.
 
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -49,40 +49,57 @@ impl From<IssuedDocument> for document::Model {
 }
 
 /// The next number of `kind` for `partner` in `year`, inside the caller's transaction: the counter
-/// row is created if missing (ignoring a concurrent creator) and then incremented, which locks it
-/// until commit, so concurrent senders queue and every number is used exactly once.
+/// row is created or incremented in one statement, which locks it until commit, so concurrent
+/// issuers queue and every number is used exactly once.
 pub async fn next_number(
     db: &impl ConnectionTrait,
     partner: Uuid,
     kind: &str,
     year: i32,
 ) -> Result<i64, Error> {
-    let seed = document_counter::ActiveModel {
+    let numbers = next_numbers(db, partner, &[kind], year).await?;
+    numbers.first().copied().ok_or_else(|| DbErr::RecordNotFound("document counter".into()).into())
+}
+
+/// The next number of each of `kinds` (distinct) for `partner` in `year`, in the order given, in one
+/// round trip: an upsert that creates a missing counter at 1 or adds 1 to it, returning the new
+/// value. Every caller lists kinds in the same order (orders before documents), so two
+/// transactions never wait on each other's counters crosswise.
+pub async fn next_numbers(
+    db: &impl ConnectionTrait,
+    partner: Uuid,
+    kinds: &[&str],
+    year: i32,
+) -> Result<Vec<i64>, Error> {
+    if kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let seeds = kinds.iter().map(|kind| document_counter::ActiveModel {
         partner_id: Set(partner),
-        kind: Set(kind.to_owned()),
+        kind: Set((*kind).to_owned()),
         year: Set(year),
-        last_number: Set(0),
-    };
-    Counters::insert(seed)
-        .on_conflict_do_nothing_on([
-            document_counter::Column::PartnerId,
-            document_counter::Column::Kind,
-            document_counter::Column::Year,
-        ])
-        .exec(db)
-        .await?;
-    Counters::update_many()
-        .col_expr(
-            document_counter::Column::LastNumber,
-            Expr::col(document_counter::Column::LastNumber).add(1),
-        )
-        .filter(document_counter::Column::PartnerId.eq(partner))
-        .filter(document_counter::Column::Kind.eq(kind))
-        .filter(document_counter::Column::Year.eq(year))
-        .exec(db)
-        .await?;
-    let row = Counters::find_by_id((partner, kind.to_owned(), year)).one(db).await?;
-    row.map(|r| r.last_number).ok_or_else(|| DbErr::RecordNotFound("document counter".into()).into())
+        last_number: Set(1),
+    });
+    let bump = OnConflict::columns([
+        document_counter::Column::PartnerId,
+        document_counter::Column::Kind,
+        document_counter::Column::Year,
+    ])
+    .value(
+        document_counter::Column::LastNumber,
+        Expr::col((Counters, document_counter::Column::LastNumber)).add(1),
+    )
+    .to_owned();
+    let rows = Counters::insert_many(seeds).on_conflict(bump).exec_with_returning(db).await?;
+    kinds
+        .iter()
+        .map(|kind| {
+            rows.iter()
+                .find(|row| row.kind == *kind)
+                .map(|row| row.last_number)
+                .ok_or_else(|| DbErr::RecordNotFound(format!("document counter {kind}")).into())
+        })
+        .collect()
 }
 
 /// # Errors
@@ -127,4 +144,23 @@ pub async fn all_for(db: &impl ConnectionTrait, subject: Uuid) -> Result<Vec<Iss
         .into_iter()
         .map(IssuedDocument::try_from)
         .collect()
+}
+
+/// The documents with the given ids, in the order asked; ids not found are left out.
+///
+/// # Errors
+/// Database failures; `Unreadable` for a row no record accepts.
+pub async fn find_many(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<IssuedDocument>, Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found: Vec<IssuedDocument> = Documents::find()
+        .filter(document::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(IssuedDocument::try_from)
+        .collect::<Result<_, _>>()?;
+    found.sort_by_key(|d| ids.iter().position(|id| *id == d.id));
+    Ok(found)
 }

@@ -8,10 +8,11 @@ use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
+use super::entities::outbox_attachment::{self, Entity as OutboxAttachments};
 use super::entities::outbox_message::{self, Column, Entity as Outbox};
 
 pub use outbox_message::Model as OutboxRow;
@@ -121,4 +122,27 @@ pub async fn list(
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<OutboxRow>, DbErr> {
     Outbox::find_by_id(id).one(db).await
+}
+
+/// Attaches the issued documents `documents`, in order, to the queued message `outbox_id`.
+pub async fn attach(db: &impl ConnectionTrait, outbox_id: Uuid, documents: &[Uuid]) -> Result<(), DbErr> {
+    if documents.is_empty() {
+        return Ok(());
+    }
+    let rows = documents.iter().zip(0..).map(|(document_id, position)| outbox_attachment::ActiveModel {
+        outbox_id: Set(outbox_id),
+        position: Set(position),
+        document_id: Set(*document_id),
+    });
+    OutboxAttachments::insert_many(rows).exec(db).await.map(|_| ())
+}
+
+/// The documents attached to message `outbox_id`, in order.
+pub async fn attachments(db: &impl ConnectionTrait, outbox_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    let rows = OutboxAttachments::find()
+        .filter(outbox_attachment::Column::OutboxId.eq(outbox_id))
+        .order_by_asc(outbox_attachment::Column::Position)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.document_id).collect())
 }

@@ -107,7 +107,10 @@ async fn a_taken_or_malformed_prefix_is_refused_naming_the_field() {
     assert!(error["message"].as_str().unwrap().contains("document prefix"), "{error}");
     let (_, body) =
         patch_partner(&app, &token, second.partner_id, json!({"document_prefix": "alph"}), "ja").await;
-    let message = field_error(&body, "document_prefix").unwrap()["message"].as_str().unwrap().to_owned();
+    let message = field_error(&body, "document_prefix").unwrap_or_else(|| panic!("{body}"))["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(message.contains("接頭辞"), "{message}");
 
     for bad in ["A", "TOOLONGPX", "AL-P", "東京", "AB CD"] {

@@ -2,6 +2,7 @@
 //! and pending pack, fulfilment, payments, cancellation, idempotency, refusals, the balance and
 //! ledger, expiry and reconciliation. Every test that touches tokens ends by reconciling.
 
+mod attachments;
 mod balance;
 mod crash;
 mod idempotency;

@@ -11,7 +11,8 @@ use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, LineJoin, Stroke};
 use krilla::surface::Surface;
-use qrcode::{Color, EcLevel, QrCode};
+use qrcode::canvas::{Canvas, MaskPattern};
+use qrcode::{Color, EcLevel};
 
 use super::font::{FontKit, clean};
 use super::labels::labels_for;
@@ -24,7 +25,7 @@ const BOLD_STROKE: f32 = 0.028;
 /// The QR code's dark modules, row-major, `width` modules square.
 pub(super) struct QrModules {
     pub(super) width: usize,
-    dark: Vec<bool>,
+    pub(super) dark: Vec<bool>,
 }
 
 impl QrModules {
@@ -32,10 +33,20 @@ impl QrModules {
         if data.len() > MAX_URL_BYTES {
             return Err(RenderError::Qr(format!("longer than {MAX_URL_BYTES} bytes")));
         }
-        let code = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M)
-            .map_err(|e| RenderError::Qr(e.to_string()))?;
-        let dark = code.to_colors().into_iter().map(|c| c == Color::Dark).collect();
-        Ok(Self { width: code.width(), dark })
+        let qr = |e: qrcode::types::QrError| RenderError::Qr(e.to_string());
+        let bits = qrcode::bits::encode_auto(data.as_bytes(), EcLevel::M).map_err(qr)?;
+        let version = bits.version();
+        let (data, ec) =
+            qrcode::ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).map_err(qr)?;
+        let mut canvas = Canvas::new(version, EcLevel::M);
+        canvas.draw_all_functional_patterns();
+        canvas.draw_data(&data, &ec);
+        // One fixed mask instead of scoring all eight: any mask gives a valid code that every
+        // reader decodes, and choosing the best costs more than the rest of the code together.
+        canvas.apply_mask(MaskPattern::Checkerboard);
+        let dark = canvas.into_colors().into_iter().map(|c| c == Color::Dark).collect();
+        let width = usize::try_from(version.width()).map_err(|e| RenderError::Qr(e.to_string()))?;
+        Ok(Self { width, dark })
     }
 
     /// Dark areas as rectangles `(column, row, width, height)` in modules: horizontal runs,

@@ -391,12 +391,8 @@ fn dump_samples() {
 fn qr_rectangles_cover_exactly_the_dark_modules() {
     let url = "https://portal.example.jp/verify/Q7K4-9XPM-2D";
     let qr = paint::QrModules::encode(url).expect("encode");
-    let expected: Vec<bool> = qrcode::QrCode::with_error_correction_level(url, qrcode::EcLevel::M)
-        .expect("reference")
-        .to_colors()
-        .into_iter()
-        .map(|c| c == qrcode::Color::Dark)
-        .collect();
+    let expected = qr.dark.clone();
+    assert!(qr.width >= 21 && (qr.width - 21).is_multiple_of(4), "a QR code is 21 + 4n modules wide");
     let mut painted = vec![0u8; qr.width * qr.width];
     for (col, row, w, h) in qr.rectangles() {
         for r in row..row + h {
@@ -407,4 +403,30 @@ fn qr_rectangles_cover_exactly_the_dark_modules() {
     }
     assert!(painted.iter().all(|&n| n <= 1), "rectangles overlap");
     assert_eq!(painted.iter().map(|&n| n == 1).collect::<Vec<_>>(), expected);
+}
+
+#[test]
+#[ignore = "needs pdftoppm (poppler-utils) and zbarimg (zbar-tools)"]
+fn the_printed_qr_code_reads_back_as_the_verify_url() {
+    let doc = sample(Lang::Ja);
+    let dir = std::env::temp_dir().join(format!("flexportal-qr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let pdf = dir.join("doc.pdf");
+    std::fs::write(&pdf, render(&doc).expect("render")).expect("write pdf");
+    let png = dir.join("page");
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "200", "-singlefile"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .expect("run pdftoppm");
+    assert!(status.success());
+    let out = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
+        .arg(dir.join("page.png"))
+        .output()
+        .expect("run zbarimg");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success(), "no QR code found: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), doc.verify_url);
 }

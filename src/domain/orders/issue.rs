@@ -105,25 +105,46 @@ pub(crate) async fn issue(
         paper.number =
             numbering::next_number(tx, partner.id, &partner.document_prefix, paper.kind, year).await?;
     }
-    let rendering: Vec<_> = papers.iter().cloned().map(|p| tokio::spawn(render_off_workers(p))).collect();
-    let mut issued = Vec::with_capacity(papers.len());
-    for (paper, rendered) in papers.into_iter().zip(rendering) {
-        let pdf = rendered.await.map_err(Error::internal)??;
-        let document = IssuedDocument {
-            id: Uuid::new_v4(),
-            partner_id: order.partner_id,
-            kind: paper.kind,
-            subject_id: order.id,
-            number: paper.number,
-            verify_code: paper.verify_code,
-            sha256: hex(&Sha256::digest(&pdf)),
-            content: pdf,
-            issued_at: paper.issued_at,
-        };
-        documents::insert(&**tx, document.clone()).await?;
-        issued.push(document);
+    Rendering::start(papers).store(tx, order).await
+}
+
+/// Numbered papers being rendered off the async workers, all at the same time, while the caller
+/// goes on writing the rest of its transaction.
+pub(crate) struct Rendering {
+    papers: Vec<OrderPaper>,
+    pdfs: Vec<tokio::task::JoinHandle<Result<Vec<u8>>>>,
+}
+
+impl Rendering {
+    pub fn start(papers: Vec<OrderPaper>) -> Self {
+        let pdfs = papers.iter().cloned().map(|p| tokio::spawn(render_off_workers(p))).collect();
+        Self { papers, pdfs }
     }
-    Ok(issued)
+
+    /// Waits for the PDFs and stores them with their SHA-256 in `tx`, in the order started.
+    ///
+    /// # Errors
+    /// Rendering or database failures.
+    pub async fn store(self, tx: &WriteTx, order: &Order) -> Result<Vec<IssuedDocument>> {
+        let mut issued = Vec::with_capacity(self.papers.len());
+        for (paper, rendered) in self.papers.into_iter().zip(self.pdfs) {
+            let pdf = rendered.await.map_err(Error::internal)??;
+            let document = IssuedDocument {
+                id: Uuid::new_v4(),
+                partner_id: order.partner_id,
+                kind: paper.kind,
+                subject_id: order.id,
+                number: paper.number,
+                verify_code: paper.verify_code,
+                sha256: hex(&Sha256::digest(&pdf)),
+                content: pdf,
+                issued_at: paper.issued_at,
+            };
+            documents::insert(&**tx, document.clone()).await?;
+            issued.push(document);
+        }
+        Ok(issued)
+    }
 }
 
 fn kind_name(kind: DocumentKind, en: bool) -> &'static str {
@@ -141,12 +162,12 @@ fn kind_name(kind: DocumentKind, en: bool) -> &'static str {
     }
 }
 
-/// The lines listing documents in a mail: kind, number, SHA-256 and where to verify it. The outbox
-/// carries text only, so the PDFs are not attached: the reseller downloads them from the order
-/// page and the customer can check any copy against its verify page.
+/// The lines listing documents in a mail: kind, number, SHA-256 and where to verify it. The PDFs
+/// themselves are attached to the mail; the customer can check any copy against its verify page.
 fn document_lines(portal: &Portal, documents: &[IssuedDocument], en: bool) -> String {
     let base = portal.config.public_base_url.trim_end_matches('/');
-    documents
+    let heading = if en { "Attached (PDF):\n" } else { "添付書類（PDF）:\n" };
+    let listed: String = documents
         .iter()
         .map(|d| {
             format!(
@@ -158,7 +179,8 @@ fn document_lines(portal: &Portal, documents: &[IssuedDocument], en: bool) -> St
                 d.verify_code
             )
         })
-        .collect()
+        .collect();
+    format!("{heading}{listed}")
 }
 
 /// The customer's mail about new documents of an order (`kind`: `order.placed`, `order.paid`,

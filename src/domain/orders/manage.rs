@@ -205,7 +205,14 @@ pub async fn cancel_order(
         };
         credit_notes = issue::issue(portal, &tx, &cancelled, &ctx.partner, vec![paper]).await?;
     }
-    mail::enqueue(&*tx, issue::customer_mail(portal, &ctx, &credit_notes, "order.cancelled"), now).await?;
+    let attached: Vec<Uuid> = credit_notes.iter().map(|d| d.id).collect();
+    mail::enqueue_with_documents(
+        &*tx,
+        issue::customer_mail(portal, &ctx, &credit_notes, "order.cancelled"),
+        &attached,
+        now,
+    )
+    .await?;
     let event = AuditEvent {
         action: "order.cancelled",
         subject_type: "order",
@@ -291,7 +298,14 @@ pub async fn record_payment(
         let ctx = context(&tx, &order, Some(actor.display_name.clone())).await?;
         let paper = issue::receipt_paper(portal, &ctx, now, input.paid_on, input.method);
         receipts = issue::issue(portal, &tx, &order, &ctx.partner, vec![paper]).await?;
-        mail::enqueue(&*tx, issue::customer_mail(portal, &ctx, &receipts, "order.paid"), now).await?;
+        let attached: Vec<Uuid> = receipts.iter().map(|d| d.id).collect();
+        mail::enqueue_with_documents(
+            &*tx,
+            issue::customer_mail(portal, &ctx, &receipts, "order.paid"),
+            &attached,
+            now,
+        )
+        .await?;
     }
     let event = AuditEvent {
         action: "order.paid",

@@ -139,12 +139,19 @@ pub async fn place_order(
         return Err(not_orderable(current.status_at(now)));
     }
     let year = now.with_timezone(&portal.time_zone).year();
+    let mut kinds = vec![DocumentKind::Invoice, DocumentKind::DeliveryNote];
+    if method == PaymentMethod::Card {
+        kinds.push(DocumentKind::Receipt);
+    }
+    // Every number in one round trip; the counters stay locked until commit.
+    let (number, document_numbers) =
+        numbering::next_order_numbers(&tx, partner_id, &partner.document_prefix, year, &kinds).await?;
     let order = Order {
         id: Uuid::new_v4(),
         partner_id,
         customer_id: customer.id,
         quote_id: quote.id,
-        number: numbering::next_order_number(&tx, partner_id, &partner.document_prefix, year).await?,
+        number,
         payment_method: method,
         status: OrderStatus::Placed,
         currency: quote.currency,
@@ -162,7 +169,6 @@ pub async fn place_order(
         cancel_reason: None,
         updated_at: now,
     };
-    store::insert(&*tx, &order).await?;
     let pack = Pack {
         id: Uuid::new_v4(),
         partner_id,
@@ -175,17 +181,6 @@ pub async fn place_order(
         available_at: None,
         expires_at: expires_at(now, customer.time_zone),
     };
-    tokens::insert_pack(&*tx, &pack).await?;
-    let purchase = NewEntry {
-        pack_id: Some(pack.id),
-        kind: EntryKind::Purchase,
-        tokens,
-        reference: format!("order:{}", order.number),
-        reason: None,
-        actor_user_id: Some(actor.user_id),
-    };
-    post(&tx, partner_id, customer.id, &[purchase], now).await?;
-
     let context = Context {
         order: order.clone(),
         quote: ordered(quote),
@@ -210,11 +205,36 @@ pub async fn place_order(
         context.paper(portal, DocumentKind::DeliveryNote, now),
     ];
     if let Some(payment) = &payment {
-        store::insert_payment(&*tx, payment).await?;
         papers.push(issue::receipt_paper(portal, &context, now, payment.paid_on, payment.method));
     }
-    let documents = issue::issue(portal, &tx, &order, &partner, papers).await?;
-    mail::enqueue(&*tx, issue::customer_mail(portal, &context, &documents, "order.placed"), now).await?;
+    for (paper, number) in papers.iter_mut().zip(document_numbers) {
+        paper.number = number;
+    }
+    // The PDFs render on other threads while the rest of the order is written.
+    let rendering = issue::Rendering::start(papers);
+    store::insert(&*tx, &order).await?;
+    tokens::insert_pack(&*tx, &pack).await?;
+    let purchase = NewEntry {
+        pack_id: Some(pack.id),
+        kind: EntryKind::Purchase,
+        tokens,
+        reference: format!("order:{}", order.number),
+        reason: None,
+        actor_user_id: Some(actor.user_id),
+    };
+    post(&tx, partner_id, customer.id, &[purchase], now).await?;
+    if let Some(payment) = &payment {
+        store::insert_payment(&*tx, payment).await?;
+    }
+    let documents = rendering.store(&tx, &order).await?;
+    let attached: Vec<Uuid> = documents.iter().map(|d| d.id).collect();
+    mail::enqueue_with_documents(
+        &*tx,
+        issue::customer_mail(portal, &context, &documents, "order.placed"),
+        &attached,
+        now,
+    )
+    .await?;
     let event = AuditEvent {
         action: "order.placed",
         subject_type: "order",

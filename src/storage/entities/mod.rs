@@ -12,6 +12,7 @@ pub mod expiry_warning;
 pub mod idempotency_key;
 pub mod ledger_entry;
 pub mod order;
+pub mod outbox_attachment;
 pub mod outbox_message;
 pub mod pack;
 pub mod partner;
