@@ -66,6 +66,9 @@ pub struct OrderView {
     pub subtotal: Money,
     pub tax: Money,
     pub tax_rate_percent: String,
+    /// `taxable`, or `not_subject` for a customer outside Japan (不課税), as the quote said.
+    #[serde(default)]
+    pub tax_treatment: String,
     pub total: Money,
     pub tokens: TokenAmount,
     pub autodesk_order_ref: Option<String>,
@@ -151,6 +154,7 @@ pub(crate) fn assemble(
         subtotal: Money::from_minor(order.subtotal_minor, currency),
         tax: Money::from_minor(order.tax_minor, currency),
         tax_rate_percent: Decimal::new(i64::from(order.tax_rate_hundredths), 2).normalize().to_string(),
+        tax_treatment: crate::domain::quotes::tax_treatment(order.tax_rate_hundredths).to_owned(),
         total: Money::from_minor(order.total_minor, currency),
         tokens: order.tokens,
         autodesk_order_ref: order.autodesk_order_ref.clone(),

@@ -30,7 +30,7 @@ pub use respond::{
 };
 pub use send::{SentQuote, expire_due, expire_due_at, send_quote};
 pub use validity::{last_valid_day, start_of_day, validity_end};
-pub use view::{QuoteView, get_quote, list_quotes, quote_pdf};
+pub use view::{QuoteView, get_quote, list_quotes, quote_pdf, tax_treatment};
 
 use chrono::{DateTime, Utc};
 

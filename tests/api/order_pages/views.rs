@@ -177,3 +177,21 @@ async fn partner_staff_cannot_open_the_operators_orders() {
     let status = get(&app, "/admin/orders").await.0;
     assert!(status == Status::Forbidden || status == Status::NotFound, "{status}");
 }
+
+#[rocket::async_test]
+async fn an_order_for_a_customer_outside_japan_says_not_subject_to_consumption_tax_not_zero_percent() {
+    let app = spawn_app().await;
+    let seller = signed_in(&app, "exmp").await;
+    let cust = customer(&app, &seller, "US").await;
+    let quote = accepted_quote(&app, &seller, &cust, 500).await;
+    let order = place_from_page(&app, &quote, "invoice").await;
+    let (_, view) = call(&app, "GET", &format!("/api/v1/orders/{order}"), &seller.token, Value::Null).await;
+    assert_eq!(view["tax_treatment"], "not_subject", "{view}");
+
+    let (status, ja) = get(&app, &format!("/app/orders/{order}?lang=ja")).await;
+    assert_eq!(status, Status::Ok);
+    assert!(ja.contains("不課税") && !ja.contains("消費税（0%）"), "{ja}");
+    let (_, en) = get(&app, &format!("/app/orders/{order}?lang=en")).await;
+    assert!(!en.contains("(0%)"), "{en}");
+    reconciles(&app).await;
+}

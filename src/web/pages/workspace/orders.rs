@@ -155,7 +155,7 @@ fn order_data(view: &OrderView, tz: Tz) -> serde_json::Value {
         "id": view.id, "number": view.number, "status": view.status, "payment_method": view.payment_method,
         "customer": {"id": view.customer.id, "company_name": view.customer.company_name},
         "quote": {"id": view.quote.id, "number": view.quote.number, "revision": view.quote.revision},
-        "subtotal": view.subtotal, "tax": view.tax, "tax_rate": view.tax_rate_percent, "total": view.total,
+        "subtotal": view.subtotal, "tax": view.tax, "tax_rate": view.tax_rate_percent, "tax_treatment": view.tax_treatment, "total": view.total,
         "tokens": grouped_tokens(view.tokens), "autodesk_order_ref": view.autodesk_order_ref,
         "placed": local_time(view.placed_at, tz), "fulfilled": view.fulfilled_at.map(|t| local_time(t, tz)),
         "cancelled": view.cancelled_at.map(|t| local_time(t, tz)), "cancel_reason": view.cancel_reason,
