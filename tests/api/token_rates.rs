@@ -77,6 +77,8 @@ async fn a_new_rate_ends_the_current_one_the_day_before_and_takes_over_on_its_fi
     let in_force: Vec<&Value> = public["items"].as_array().unwrap().iter().map(|r| &r["tokens"]).collect();
     assert_eq!(in_force, [&json!("4"), &json!("1")], "one rate per API, the new one for Automation");
 
+    // The clock moved a month: a new sign-in for the audit log.
+    let token = app.token("ops@example.com").await;
     let audit = app.get_with_token("/api/v1/admin/audit", &token).await.into_json::<Value>().await.unwrap();
     let actions: Vec<&str> = audit["items"]
         .as_array()

@@ -42,11 +42,6 @@ impl EstimatorForm {
     }
 }
 
-/// The request form the suggestion pre-fills.
-fn request_path(partner: Option<&str>) -> String {
-    partner.map_or_else(|| "/quote-request".to_owned(), |slug| format!("/partners/{slug}/quote-request"))
-}
-
 /// Errors of `items[i].…` shown at the field of item `i`'s API; anything else (an API the form does
 /// not show included) at the form as a whole.
 fn errors_by_api(
@@ -87,7 +82,7 @@ async fn estimate_page(
     };
     let slug = partner.as_ref().and_then(|p| p["slug"].as_str()).map(str::to_owned);
     let (today, rates) = estimator::rates_in_force(portal).await?;
-    let mut form = EstimatorForm::new(&rates, today, page.lang, slug.clone());
+    let mut form = EstimatorForm::new(&rates, today, page.lang, slug);
     // Only the fields filled in are estimated; an empty one is an API the visitor does not use.
     let items: Vec<EstimateItem> = api
         .iter()
@@ -117,7 +112,6 @@ async fn estimate_page(
         "public/estimate",
         json!({
             "estimator": form, "result": result, "partner": partner,
-            "request_path": request_path(slug.as_deref()),
         }),
     );
     Ok((status, body))
