@@ -51,7 +51,7 @@ async fn the_request_form_offers_the_estimator_with_the_rates_and_their_historic
         assert!(en.contains(text), "{text} missing from the English request form");
     }
     let (_, ja) = page(&app, "/quote-request?lang=ja").await;
-    for text in ["利用量から見積もれます", "300,000 回の呼び出しあたり1トークン", "過去のレート", "見積もる"]
+    for text in ["利用量から試算できます", "300,000 回の呼び出しあたり1トークン", "過去のレート", "試算する"]
     {
         assert!(ja.contains(text), "{text} missing from the Japanese request form");
     }

@@ -103,7 +103,7 @@ pub fn estimate(rates: &[TokenRate], on: NaiveDate, items: &[EstimateItem]) -> R
                     "monthly_units",
                     "too_large",
                     "This use is beyond what the estimator computes; ask a reseller directly.",
-                    "この利用量は見積もりの範囲を超えています。販売店に直接ご相談ください。",
+                    "この利用量は試算の範囲を超えています。販売店に直接ご相談ください。",
                 )
                 .at(format!("items[{i}].monthly_units")),
             ),
