@@ -76,6 +76,8 @@ pub struct Config {
     pub rate_limit_max_keys: usize,
     /// 0 turns the limit off.
     pub search_requests_per_client_per_minute: u32,
+    /// Token estimates and rate look-ups (API and page) per client; 0 turns the limit off.
+    pub estimates_per_client_per_minute: u32,
     pub quote_requests_per_client_per_hour: u32,
     pub password_hash_concurrency: usize,
     pub demo_data: bool,

@@ -19,6 +19,7 @@ mod m20261201_000020_partner_invoice_terms;
 mod m20261201_000030_orders_and_ledger;
 mod m20261201_000040_ledger_append_only;
 mod m20261201_000050_usage_and_assignments;
+mod m20261201_000060_token_rates;
 mod m20261201_000070_outbox_attachments;
 
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000030_orders_and_ledger::Migration),
             Box::new(m20261201_000040_ledger_append_only::Migration),
             Box::new(m20261201_000050_usage_and_assignments::Migration),
+            Box::new(m20261201_000060_token_rates::Migration),
             Box::new(m20261201_000070_outbox_attachments::Migration),
         ]
     }

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod demo_orders;
 pub mod documents;
 pub mod error;
+pub mod estimator;
 pub mod idempotency;
 pub mod keys;
 pub mod money;

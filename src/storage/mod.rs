@@ -14,6 +14,7 @@ pub mod price_book;
 pub mod quote_requests;
 pub mod quotes;
 pub mod sessions;
+pub mod token_rates;
 pub mod tokens;
 pub mod totp;
 pub mod users;

@@ -18,6 +18,7 @@ pub mod pagination;
 pub mod partner_view;
 pub mod price_view;
 pub mod qr;
+pub mod rate_view;
 pub mod routing;
 pub mod search_params;
 pub mod security_headers;
@@ -59,10 +60,12 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/partners/<slug>/quote-request",
     "/quote-request",
     "/quote-request/sent",
+    "/estimate",
+    "/api/v1/rates",
 ];
 
 /// Routes anyone may POST to without a session (the same path may need a session for GET).
-pub const PUBLIC_POSTS: &[&str] = &["/api/v1/quote-requests"];
+pub const PUBLIC_POSTS: &[&str] = &["/api/v1/quote-requests", "/api/v1/estimate"];
 
 /// Mounts every route, catcher and fairing of the web layer; templates and static files come
 /// from `assets` (built in, or a development folder).

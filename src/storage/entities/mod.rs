@@ -25,6 +25,7 @@ pub mod quote_request;
 pub mod quote_request_target;
 pub mod session;
 pub mod tax_rule;
+pub mod token_rate;
 pub mod usage_cap_warning;
 pub mod usage_daily;
 pub mod usage_event;

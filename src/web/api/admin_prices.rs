@@ -70,7 +70,7 @@ fn wrong_type(field: &'static str, en: &'static str, ja: &'static str) -> FieldE
 }
 
 /// A JSON string field; `null` or absent reads as empty so the domain reports it if it is required.
-fn text(errors: &mut FieldErrors, field: &'static str, value: &Value) -> String {
+pub(super) fn text(errors: &mut FieldErrors, field: &'static str, value: &Value) -> String {
     match value {
         Value::Null => String::new(),
         Value::String(text) => text.clone(),
@@ -87,7 +87,7 @@ fn text(errors: &mut FieldErrors, field: &'static str, value: &Value) -> String 
 
 /// A decimal that must travel as a string: a JSON number may already have lost digits to binary
 /// floating point on the client's side.
-fn decimal_text(errors: &mut FieldErrors, field: &'static str, value: &Value) -> String {
+pub(super) fn decimal_text(errors: &mut FieldErrors, field: &'static str, value: &Value) -> String {
     if value.is_number() {
         errors.push(wrong_type(
             field,
@@ -99,7 +99,7 @@ fn decimal_text(errors: &mut FieldErrors, field: &'static str, value: &Value) ->
     text(errors, field, value)
 }
 
-fn integer_text(errors: &mut FieldErrors, field: &'static str, value: &Value) -> String {
+pub(super) fn integer_text(errors: &mut FieldErrors, field: &'static str, value: &Value) -> String {
     match value {
         Value::Null => String::new(),
         Value::Number(n) if n.is_i64() || n.is_u64() => n.to_string(),
@@ -114,7 +114,7 @@ fn integer_text(errors: &mut FieldErrors, field: &'static str, value: &Value) ->
     }
 }
 
-fn flag(errors: &mut FieldErrors, field: &'static str, value: &Value) -> bool {
+pub(super) fn flag(errors: &mut FieldErrors, field: &'static str, value: &Value) -> bool {
     match value {
         Value::Null => false,
         Value::Bool(flag) => *flag,
@@ -126,7 +126,7 @@ fn flag(errors: &mut FieldErrors, field: &'static str, value: &Value) -> bool {
 }
 
 /// The JSON type errors and the domain's own errors for the other fields, as one answer.
-fn all_errors(type_errors: FieldErrors, checked: Result<()>) -> Error {
+pub(super) fn all_errors(type_errors: FieldErrors, checked: Result<()>) -> Error {
     let mut errors = match type_errors.into_result() {
         Err(Error::Validation(errors)) => errors,
         _ => Vec::new(),
@@ -138,7 +138,7 @@ fn all_errors(type_errors: FieldErrors, checked: Result<()>) -> Error {
     Error::Validation(errors)
 }
 
-fn page_of<T>(items: Vec<T>, paging: PageQuery) -> Paginated<T> {
+pub(super) fn page_of<T>(items: Vec<T>, paging: PageQuery) -> Paginated<T> {
     let total = items.len() as u64;
     let skip = usize::try_from((paging.page - 1).saturating_mul(paging.per_page)).unwrap_or(usize::MAX);
     let take = usize::try_from(paging.per_page).unwrap_or(usize::MAX);

@@ -3,8 +3,10 @@
 mod admin;
 mod admin_partners;
 mod admin_prices;
+mod admin_rates;
 mod auth;
 mod customers;
+mod estimate;
 mod orders;
 mod partner_self;
 pub mod partners;
@@ -29,6 +31,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(admin::routes());
     all.extend(admin_partners::routes());
     all.extend(admin_prices::routes());
+    all.extend(admin_rates::routes());
     all.extend(partner_self::routes());
     all.extend(partners::routes());
     all.extend(customers::routes());
@@ -37,6 +40,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(orders::routes());
     all.extend(public_quotes::routes());
     all.extend(totp::routes());
+    all.extend(estimate::routes());
     all
 }
 

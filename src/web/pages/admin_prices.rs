@@ -121,7 +121,7 @@ impl FormsState {
     }
 }
 
-fn errors_by_field(errors: &[FieldError], lang: Lang) -> Value {
+pub(super) fn errors_by_field(errors: &[FieldError], lang: Lang) -> Value {
     let mut map = serde_json::Map::new();
     for e in field_errors(errors, lang) {
         map.entry(e.field).or_insert(Value::String(e.message));

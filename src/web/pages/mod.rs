@@ -6,9 +6,11 @@ mod admin_orders;
 mod admin_outbox;
 mod admin_partners;
 mod admin_prices;
+mod admin_rates;
 mod balance_link;
 mod customer_quote;
 pub mod directory;
+mod estimate;
 mod login;
 mod quote_request;
 mod workspace;
@@ -21,11 +23,13 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(admin::routes());
     all.extend(admin_partners::routes());
     all.extend(admin_prices::routes());
+    all.extend(admin_rates::routes());
     all.extend(admin_orders::routes());
     all.extend(balance_link::routes());
     all.extend(admin_outbox::routes());
     all.extend(account::routes());
     all.extend(quote_request::routes());
+    all.extend(estimate::routes());
     all.extend(customer_quote::routes());
     all
 }

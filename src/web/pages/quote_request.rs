@@ -11,6 +11,7 @@ use crate::domain::Portal;
 use crate::domain::actor::Origin;
 use crate::domain::contact::Email;
 use crate::domain::error::Error;
+use crate::domain::estimator;
 use crate::domain::partners::is_flex_eligible;
 use crate::domain::quantity::TokenQuantity;
 use crate::domain::quote_requests::{self, RequestInput, receipt};
@@ -18,6 +19,8 @@ use crate::web::csrf::Protected;
 use crate::web::error::{WebError, field_errors};
 use crate::web::i18n::Lang;
 use crate::web::page::Page;
+
+use super::estimate::EstimatorForm;
 
 #[derive(FromForm, Default, serde::Serialize)]
 struct RequestForm {
@@ -52,7 +55,7 @@ fn choices(lang: Lang) -> serde_json::Value {
 }
 
 /// The partner the form is addressed to, if it can take requests now.
-fn partner_card(portal: &Portal, slug: &str, lang: Lang) -> Result<serde_json::Value, Error> {
+pub(super) fn partner_card(portal: &Portal, slug: &str, lang: Lang) -> Result<serde_json::Value, Error> {
     let index = portal.directory.snapshot();
     let doc =
         index.get_by_slug(slug).filter(|d| is_flex_eligible(d, portal.today())).ok_or(Error::NotFound)?;
@@ -61,33 +64,56 @@ fn partner_card(portal: &Portal, slug: &str, lang: Lang) -> Result<serde_json::V
     )
 }
 
-fn form_page(
+/// The request form with the estimator above it, whose suggestion comes back to this form.
+async fn form_page(
+    portal: &Portal,
     page: &Page,
     partner: Option<serde_json::Value>,
     form: &RequestForm,
     errors: serde_json::Value,
-) -> Template {
-    page.render("public/quote_request", serde_json::json!({ "partner": partner, "form": form, "errors": errors, "choices": choices(page.lang) }))
+) -> Result<Template, Error> {
+    let slug = partner.as_ref().and_then(|p| p["slug"].as_str()).map(str::to_owned);
+    let (today, rates) = estimator::rates_in_force(portal).await?;
+    let estimator = EstimatorForm::new(&rates, today, page.lang, slug);
+    Ok(page.render(
+        "public/quote_request",
+        serde_json::json!({
+            "partner": partner, "form": form, "errors": errors, "choices": choices(page.lang),
+            "estimator": estimator,
+        }),
+    ))
 }
 
-fn defaults(lang: Lang) -> RequestForm {
+/// A fresh form; `tokens` is the estimator's suggestion when the visitor came from it. Anything but
+/// a plain whole number there is ignored: the form's own check speaks on submission.
+fn defaults(lang: Lang, tokens: Option<&str>) -> RequestForm {
+    let suggested = tokens
+        .map(str::trim)
+        .filter(|t| (1..=10).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()));
     RequestForm {
         country: "JP".into(),
         language: lang.code().into(),
-        tokens: "100".into(),
+        tokens: suggested.unwrap_or("100").into(),
         ..<RequestForm as Default>::default()
     }
 }
 
-#[get("/partners/<slug>/quote-request")]
-fn to_partner(portal: &State<Portal>, page: Page, slug: &str) -> Result<Template, WebError> {
+#[get("/partners/<slug>/quote-request?<tokens>")]
+async fn to_partner(
+    portal: &State<Portal>,
+    page: Page,
+    slug: &str,
+    tokens: Option<&str>,
+) -> Result<Template, WebError> {
     let partner = partner_card(portal, slug, page.lang)?;
-    Ok(form_page(&page, Some(partner), &defaults(page.lang), serde_json::json!({})))
+    let form = defaults(page.lang, tokens);
+    Ok(form_page(portal, &page, Some(partner), &form, serde_json::json!({})).await?)
 }
 
-#[get("/quote-request")]
-fn routed(page: Page) -> Template {
-    form_page(&page, None, &defaults(page.lang), serde_json::json!({}))
+#[get("/quote-request?<tokens>")]
+async fn routed(portal: &State<Portal>, page: Page, tokens: Option<&str>) -> Result<Template, WebError> {
+    let form = defaults(page.lang, tokens);
+    Ok(form_page(portal, &page, None, &form, serde_json::json!({})).await?)
 }
 
 /// The cookie that carries the signed receipt to the thank-you page. It is a cookie rather than a
@@ -167,7 +193,7 @@ async fn submit(
             }
             Ok(SubmitReply::Invalid((
                 Status::UnprocessableEntity,
-                form_page(page, partner, &form, by_field.into()),
+                form_page(portal, page, partner, &form, by_field.into()).await?,
             )))
         }
         Err(other) => Err(other.into()),

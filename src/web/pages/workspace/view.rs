@@ -46,8 +46,12 @@ pub fn grouped(number: i64) -> String {
 
 /// A token amount with its whole part grouped: `12345.5` → `12,345.5`.
 pub fn grouped_tokens(amount: crate::domain::tokens::TokenAmount) -> String {
-    let text = amount.to_string();
-    let (whole, fraction) = text.split_once('.').map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
+    grouped_decimal(&amount.to_string())
+}
+
+/// A plain decimal with its whole part grouped: `3000000` → `3,000,000`, `-1234.25` → `-1,234.25`.
+pub fn grouped_decimal(text: &str) -> String {
+    let (whole, fraction) = text.split_once('.').map_or((text, None), |(w, f)| (w, Some(f)));
     let grouped = whole.parse::<i64>().map_or_else(|_| whole.to_owned(), grouped);
     let grouped = if grouped == "0" && whole.starts_with('-') { "-0".to_owned() } else { grouped };
     match fraction {
