@@ -101,7 +101,7 @@ impl TokenQuantity {
 
 /// `1,000,000` → `1000000` when every comma separates groups of exactly three digits; `None` when
 /// there is no comma or one is out of place.
-fn without_thousands_separators(text: &str) -> Option<String> {
+pub(crate) fn without_thousands_separators(text: &str) -> Option<String> {
     let mut groups = text.split(',');
     let first = groups.next()?;
     let rest: Vec<&str> = groups.collect();

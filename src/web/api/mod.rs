@@ -3,6 +3,7 @@
 mod admin;
 mod admin_partners;
 mod admin_prices;
+mod assignments;
 mod auth;
 mod customers;
 mod orders;
@@ -32,6 +33,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(partner_self::routes());
     all.extend(partners::routes());
     all.extend(customers::routes());
+    all.extend(assignments::routes());
     all.extend(quote_requests::routes());
     all.extend(quotes::routes());
     all.extend(orders::routes());

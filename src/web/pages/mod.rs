@@ -9,6 +9,7 @@ mod admin_prices;
 mod balance_link;
 mod customer_quote;
 pub mod directory;
+mod invitation;
 mod login;
 mod quote_request;
 mod workspace;
@@ -27,6 +28,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(account::routes());
     all.extend(quote_request::routes());
     all.extend(customer_quote::routes());
+    all.extend(invitation::routes());
     all
 }
 
