@@ -72,6 +72,8 @@ pub struct Config {
     pub password_changes_per_hour: u32,
     /// Document verification lookups (`/verify/<code>`) per client; 0 turns the limit off.
     pub verify_lookups_per_client_per_minute: u32,
+    /// Developers' invitation links (`/i/<token>` and its API) opened per client; 0 turns it off.
+    pub invitation_lookups_per_client_per_minute: u32,
     /// Keys each in-process rate-limit map may track before it sweeps and evicts.
     pub rate_limit_max_keys: usize,
     /// 0 turns the limit off.

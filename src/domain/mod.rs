@@ -3,6 +3,7 @@
 pub mod account_rules;
 pub mod accounts;
 pub mod actor;
+pub mod assignments;
 pub mod audit;
 pub mod balance;
 pub mod clock;

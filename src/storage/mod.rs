@@ -1,6 +1,7 @@
 //! Persistence: sea-orm entities and the queries over them. Knows nothing of business rules or HTTP.
 
 pub mod account_rules;
+pub mod assignments;
 pub mod audit;
 pub mod customers;
 pub mod documents;

@@ -6,6 +6,7 @@
 mod access_control;
 mod access_log;
 mod accounts;
+mod assignments;
 mod cli;
 #[path = "../common/mod.rs"]
 mod common;

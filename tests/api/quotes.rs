@@ -29,6 +29,7 @@ pub async fn call(app: &TestApp, method: &str, path: &str, token: &str, body: Va
     let request = match method {
         "POST" => app.client.post(path.to_owned()),
         "PATCH" => app.client.patch(path.to_owned()),
+        "DELETE" => app.client.delete(path.to_owned()),
         _ => app.client.get(path.to_owned()),
     };
     let response =

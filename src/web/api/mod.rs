@@ -4,6 +4,7 @@ mod admin;
 mod admin_partners;
 mod admin_prices;
 mod admin_rates;
+mod assignments;
 mod auth;
 mod customers;
 mod estimate;
@@ -35,6 +36,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(partner_self::routes());
     all.extend(partners::routes());
     all.extend(customers::routes());
+    all.extend(assignments::routes());
     all.extend(quote_requests::routes());
     all.extend(quotes::routes());
     all.extend(orders::routes());

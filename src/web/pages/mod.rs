@@ -11,6 +11,7 @@ mod balance_link;
 mod customer_quote;
 pub mod directory;
 mod estimate;
+mod invitation;
 mod login;
 mod quote_request;
 mod workspace;
@@ -31,6 +32,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(quote_request::routes());
     all.extend(estimate::routes());
     all.extend(customer_quote::routes());
+    all.extend(invitation::routes());
     all
 }
 

@@ -2,6 +2,7 @@
 //! quote requests, customers and quotes, each built on the same domain use cases as the API.
 
 mod customers;
+mod developers;
 mod orders;
 mod quote_actions;
 mod quote_editor;
@@ -49,6 +50,7 @@ pub fn routes() -> Vec<rocket::Route> {
     let mut all = routes![workspace];
     all.extend(requests::routes());
     all.extend(customers::routes());
+    all.extend(developers::routes());
     all.extend(quotes::routes());
     all.extend(quote_actions::routes());
     all.extend(orders::routes());
