@@ -20,6 +20,7 @@ mod m20261201_000030_orders_and_ledger;
 mod m20261201_000040_ledger_append_only;
 mod m20261201_000050_usage_and_assignments;
 mod m20261201_000060_token_rates;
+mod m20261201_000063_ledger_token_events_index;
 mod m20261201_000070_outbox_attachments;
 
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000040_ledger_append_only::Migration),
             Box::new(m20261201_000050_usage_and_assignments::Migration),
             Box::new(m20261201_000060_token_rates::Migration),
+            Box::new(m20261201_000063_ledger_token_events_index::Migration),
             Box::new(m20261201_000070_outbox_attachments::Migration),
         ]
     }

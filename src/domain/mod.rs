@@ -33,6 +33,7 @@ pub mod registration_number;
 pub mod slug;
 pub mod tax;
 pub mod tokens;
+pub mod usage_analytics;
 pub mod web_url;
 
 use std::sync::Arc;

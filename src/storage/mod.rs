@@ -18,6 +18,7 @@ pub mod sessions;
 pub mod token_rates;
 pub mod tokens;
 pub mod totp;
+pub mod usage_analytics;
 pub mod users;
 
 use std::sync::Arc;

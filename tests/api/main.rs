@@ -52,4 +52,5 @@ mod tenancy;
 mod token_rates;
 mod tokens;
 mod totp;
+mod usage_analytics;
 mod workspace_pages;

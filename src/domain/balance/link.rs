@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::BalanceView;
 use super::view::balance_of;
 use crate::domain::Portal;
+use crate::domain::customers::Customer;
 use crate::domain::error::{Error, Result};
 use crate::domain::keys::mac;
 
@@ -33,6 +34,15 @@ pub fn balance_link(portal: &Portal, customer_id: Uuid) -> String {
 /// # Errors
 /// `NotFound` for a link that is malformed, forged or names no customer.
 pub async fn balance_by_link(portal: &Portal, token: &str) -> Result<BalanceView> {
+    let customer = customer_by_link(portal, token).await?;
+    balance_of(portal, &customer).await
+}
+
+/// The customer a link names, once its tag checks out.
+///
+/// # Errors
+/// `NotFound` for a link that is malformed, forged or names no customer.
+pub(crate) async fn customer_by_link(portal: &Portal, token: &str) -> Result<Customer> {
     if token.len() > 64 {
         return Err(Error::NotFound);
     }
@@ -45,7 +55,5 @@ pub async fn balance_by_link(portal: &Portal, token: &str) -> Result<BalanceView
     if !bool::from(bytes[16..].ct_eq(&tag(portal, customer)[..MAC_BYTES])) {
         return Err(Error::NotFound);
     }
-    let customer =
-        crate::storage::customers::find_any(portal.db.conn(), customer).await?.ok_or(Error::NotFound)?;
-    balance_of(portal, &customer).await
+    crate::storage::customers::find_any(portal.db.conn(), customer).await?.ok_or(Error::NotFound)
 }

@@ -14,12 +14,14 @@ mod sweep;
 mod view;
 
 pub use ledger::{adjust, fulfil_pack, post};
+pub(crate) use link::customer_by_link;
 pub use link::{balance_by_link, balance_link};
 pub use reconciliation::{ReconciliationReport, reconcile_all, reconcile_customer};
 pub use record::{CustomerAccount, LedgerRecord, NewEntry, Pack};
 pub use sweep::{SweepReport, sweep, sweep_at};
 pub(crate) use view::visible_customer;
 pub use view::{BalanceStatus, BalanceView, LedgerEntryView, PackView, customer_balance, customer_ledger};
+pub(crate) use view::{status_at, visible_customer};
 
 /// How long a deficit may stand before the account is shown as suspended (the seed's 14 days; the
 /// dated account rules replace it).

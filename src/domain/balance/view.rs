@@ -127,6 +127,19 @@ pub(crate) async fn balance_of(portal: &Portal, customer: &Customer) -> Result<B
     assemble(customer, &packs, account.as_ref(), &entries, now)
 }
 
+/// Where the account stands at `now`: in its trial, owing within or past the grace period, or active.
+pub(crate) fn status_at(account: Option<&CustomerAccount>, now: DateTime<Utc>) -> BalanceStatus {
+    let deficit = account.map_or(TokenAmount::ZERO, |a| a.deficit);
+    match (account.and_then(|a| a.trial_until), account.and_then(|a| a.deficit_since)) {
+        (Some(until), _) if now < until => BalanceStatus::Trial,
+        (_, Some(since)) if deficit.is_positive() && now >= since + Duration::days(GRACE_DAYS) => {
+            BalanceStatus::Suspended
+        }
+        _ if deficit.is_positive() => BalanceStatus::Grace,
+        _ => BalanceStatus::Active,
+    }
+}
+
 fn assemble(
     customer: &Customer,
     packs: &[Pack],
@@ -147,14 +160,7 @@ fn assemble(
         .filter_map(|e| e.tokens.checked_neg()))?;
     let deficit = account.map_or(TokenAmount::ZERO, |a| a.deficit);
     let deficit_since = account.and_then(|a| a.deficit_since);
-    let status = match (account.and_then(|a| a.trial_until), deficit_since) {
-        (Some(until), _) if now < until => BalanceStatus::Trial,
-        (_, Some(since)) if deficit.is_positive() && now >= since + Duration::days(GRACE_DAYS) => {
-            BalanceStatus::Suspended
-        }
-        _ if deficit.is_positive() => BalanceStatus::Grace,
-        _ => BalanceStatus::Active,
-    };
+    let status = status_at(account, now);
     Ok(BalanceView {
         customer_id: customer.id,
         customer_name: customer.company_name.clone(),

@@ -15,6 +15,7 @@ mod public_quotes;
 mod quote_requests;
 pub mod quotes;
 mod totp;
+mod usage_analytics;
 
 use rocket::http::ContentType;
 use rocket::{get, routes};
@@ -43,6 +44,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(public_quotes::routes());
     all.extend(totp::routes());
     all.extend(estimate::routes());
+    all.extend(usage_analytics::routes());
     all
 }
 

@@ -1,6 +1,7 @@
 //! The purchaser's read-only balance page (`/balance/{token}`): no sign-in, the link is the
-//! capability. Shown in the customer's language unless the visitor picks one; never cached, never
-//! indexed.
+//! capability. Beside the balance and packs: the balance donut, the last 30 days of usage and the
+//! packs expiring soon. Shown in the customer's language unless the visitor picks one; never
+//! cached, never indexed.
 
 use crate::web::view::Template;
 use rocket::http::Header;
@@ -8,10 +9,12 @@ use rocket::{Responder, State, get, routes};
 
 use crate::domain::Portal;
 use crate::domain::order_lookup::linked_balance;
+use crate::domain::usage_analytics;
 use crate::web::balance_view::balance_data;
 use crate::web::error::WebError;
 use crate::web::i18n::Lang;
 use crate::web::page::Page;
+use crate::web::usage_view::usage_data;
 
 #[derive(Responder)]
 struct Private {
@@ -30,7 +33,12 @@ async fn view(
     if lang.and_then(Lang::parse).is_none() {
         page.lang = Lang::parse(&language).unwrap_or(page.lang);
     }
-    let data = serde_json::json!({ "balance": balance_data(&balance, portal.clock.now()) });
+    let overview = usage_analytics::usage_by_link(portal, token).await?;
+    let now = portal.clock.now();
+    let data = serde_json::json!({
+        "balance": balance_data(&balance, now),
+        "usage": usage_data(page.lang, &overview, false, now),
+    });
     Ok(Private {
         template: page.render("public/balance", data),
         robots: Header::new("X-Robots-Tag", "noindex, nofollow"),

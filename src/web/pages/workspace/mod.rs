@@ -8,6 +8,7 @@ mod quote_actions;
 mod quote_editor;
 mod quotes;
 mod requests;
+mod usage_analytics;
 pub(crate) mod view;
 
 pub use orders::order_list;
@@ -51,6 +52,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(requests::routes());
     all.extend(customers::routes());
     all.extend(developers::routes());
+    all.extend(usage_analytics::routes());
     all.extend(quotes::routes());
     all.extend(quote_actions::routes());
     all.extend(orders::routes());
