@@ -31,6 +31,7 @@ pub mod registration_number;
 pub mod slug;
 pub mod tax;
 pub mod tokens;
+pub mod usage;
 pub mod web_url;
 
 use std::sync::Arc;

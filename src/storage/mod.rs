@@ -16,6 +16,7 @@ pub mod quotes;
 pub mod sessions;
 pub mod tokens;
 pub mod totp;
+pub mod usage;
 pub mod users;
 
 use std::sync::Arc;

@@ -48,4 +48,5 @@ mod stored_records;
 mod tenancy;
 mod tokens;
 mod totp;
+mod usage;
 mod workspace_pages;

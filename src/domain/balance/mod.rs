@@ -18,8 +18,5 @@ pub use link::{balance_by_link, balance_link};
 pub use reconciliation::{ReconciliationReport, reconcile_all, reconcile_customer};
 pub use record::{CustomerAccount, LedgerRecord, NewEntry, Pack};
 pub use sweep::{SweepReport, sweep, sweep_at};
+pub(crate) use view::visible_customer;
 pub use view::{BalanceStatus, BalanceView, LedgerEntryView, PackView, customer_balance, customer_ledger};
-
-/// How long a deficit may stand before the account is shown as suspended (the seed's 14 days; the
-/// dated account rules replace it).
-pub const GRACE_DAYS: i64 = 14;

@@ -12,6 +12,7 @@ mod public_quotes;
 mod quote_requests;
 pub mod quotes;
 mod totp;
+mod usage;
 
 use rocket::http::ContentType;
 use rocket::{get, routes};
@@ -37,6 +38,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(orders::routes());
     all.extend(public_quotes::routes());
     all.extend(totp::routes());
+    all.extend(usage::routes());
     all
 }
 
