@@ -6,6 +6,7 @@ mod caps;
 mod concurrency;
 mod csv;
 mod drawdown;
+mod page;
 mod refusals;
 
 use chrono::{DateTime, Utc};

@@ -117,3 +117,24 @@ async fn usage_beyond_the_balance_is_applied_and_becomes_deficit_in_grace() {
     assert_eq!(&kinds[..2], &[("deficit", "-15.25"), ("consumption", "-100")]);
     reconcile(app.portal()).await;
 }
+
+#[rocket::async_test]
+async fn reconciliation_fails_on_a_daily_roll_up_changed_behind_the_events_back_and_names_it() {
+    use sea_orm::ConnectionTrait;
+    let app =
+        spawn_app_with(Options { fake_now: Some(at("2027-01-10T12:00:00+09:00")), ..Default::default() })
+            .await;
+    let seller = reseller(&app, "exmp").await;
+    let cust = customer(&app, &seller, "JP").await;
+    developer(&app, &seller, &cust, DEV).await;
+    pack(&app, &seller, &cust, 100, "2026-06-01T10:00:00+09:00", "2027-06-01T15:00:00Z").await;
+    let (status, _) =
+        send(&app, &seller, &cust, vec![event("u-1", "2027-01-10T09:00:00+09:00", DEV, "12.5")]).await;
+    assert_eq!(status, Status::Ok);
+    reconcile(app.portal()).await;
+    app.portal().db.conn().execute_unprepared("UPDATE usage_daily SET tokens = tokens + 1").await.unwrap();
+    let report = flexportal::domain::balance::reconcile_all(app.portal()).await.unwrap();
+    let problem = report.first_broken.expect("a discrepancy");
+    assert!(problem.contains(&cust) && problem.contains("daily usage of dev@customer.example"), "{problem}");
+    assert!(problem.contains("12501") && problem.contains("12500"), "{problem}");
+}

@@ -7,6 +7,7 @@ mod quote_actions;
 mod quote_editor;
 mod quotes;
 mod requests;
+mod usage_upload;
 pub(crate) mod view;
 
 pub use orders::order_list;
@@ -52,5 +53,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(quotes::routes());
     all.extend(quote_actions::routes());
     all.extend(orders::routes());
+    all.extend(usage_upload::routes());
     all
 }
