@@ -198,6 +198,53 @@ impl Guard {
     }
 }
 
+/// A key sent with a streamed request, whose hash is known only once the whole body is read.
+#[derive(Debug, Clone)]
+pub(crate) struct StreamedKey {
+    scope: String,
+    key: IdempotencyKey,
+    record: Option<IdempotencyRecord>,
+}
+
+impl StreamedKey {
+    /// Whether a request used the key before.
+    pub(crate) fn was_used(&self) -> bool {
+        self.record.is_some()
+    }
+
+    /// What the earlier request's record answers a request with hash `hash`.
+    ///
+    /// # Errors
+    /// As [`begin`].
+    pub(crate) fn answer<T: serde::de::DeserializeOwned>(&self, hash: &str) -> Result<T> {
+        match &self.record {
+            Some(record) => settle(record.clone(), hash),
+            None => Err(in_progress()),
+        }
+    }
+
+    /// The guard to claim the key with, once the request's hash is known.
+    pub(crate) fn guard(self, hash: String) -> Guard {
+        Guard { scope: self.scope, key: self.key, hash }
+    }
+}
+
+/// Looks a streamed request's key up before reading its body.
+///
+/// # Errors
+/// `Validation` for a malformed key.
+pub(crate) async fn begin_streamed(
+    db: &impl crate::storage::Conn,
+    key: Option<&str>,
+    scope: uuid::Uuid,
+) -> Result<Option<StreamedKey>> {
+    let Some(key) = key else { return Ok(None) };
+    let key = IdempotencyKey::parse(key)?;
+    let scope = scope.to_string();
+    let record = crate::storage::idempotency::find(db, &scope, key.as_str()).await?;
+    Ok(Some(StreamedKey { scope, key, record }))
+}
+
 /// Claims the key (when there is one) as the first thing in `tx`; `Some(answer)` when another
 /// request with the key finished first.
 ///

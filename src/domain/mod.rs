@@ -34,6 +34,7 @@ pub mod slug;
 pub mod tax;
 pub mod tokens;
 pub mod usage_analytics;
+pub mod usage;
 pub mod web_url;
 
 use std::sync::Arc;

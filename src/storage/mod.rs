@@ -19,6 +19,7 @@ pub mod token_rates;
 pub mod tokens;
 pub mod totp;
 pub mod usage_analytics;
+pub mod usage;
 pub mod users;
 
 use std::sync::Arc;

@@ -48,6 +48,7 @@ impl From<customer_account::Model> for CustomerAccount {
             deficit: TokenAmount::from_thousandths(row.deficit),
             deficit_since: row.deficit_since,
             trial_until: row.trial_until,
+            suspended_at: row.suspended_at,
             version: row.version,
             updated_at: row.updated_at,
         }
@@ -305,6 +306,7 @@ pub async fn all_accounts(db: &impl ConnectionTrait) -> Result<Vec<CustomerAccou
 }
 
 /// Sets the customer's deficit and when it began, only while it is `expected`; false otherwise.
+/// A deficit settled to zero lifts a suspension.
 ///
 /// # Errors
 /// Database failures (a negative deficit breaks the table's check).
@@ -315,14 +317,38 @@ pub async fn set_deficit(
     deficit: TokenAmount,
     since: Option<DateTime<Utc>>,
 ) -> Result<bool, Error> {
-    let result = Accounts::update_many()
+    let mut update = Accounts::update_many()
         .col_expr(customer_account::Column::Deficit, Expr::value(deficit.to_thousandths()))
-        .col_expr(customer_account::Column::DeficitSince, Expr::value(since))
+        .col_expr(customer_account::Column::DeficitSince, Expr::value(since));
+    if deficit.is_zero() {
+        update = update.col_expr(customer_account::Column::SuspendedAt, Expr::value(None::<DateTime<Utc>>));
+    }
+    let result = update
         .filter(customer_account::Column::CustomerId.eq(customer))
         .filter(customer_account::Column::Deficit.eq(expected.to_thousandths()))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Suspends every account whose deficit began at or before `began_by` and is not suspended yet;
+/// returns how many. Conditional, so a second run (or another instance) changes nothing.
+///
+/// # Errors
+/// Database failures.
+pub async fn suspend_overdue(
+    db: &impl ConnectionTrait,
+    began_by: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64, Error> {
+    let result = Accounts::update_many()
+        .col_expr(customer_account::Column::SuspendedAt, Expr::value(Some(now)))
+        .filter(customer_account::Column::Deficit.gt(0))
+        .filter(customer_account::Column::SuspendedAt.is_null())
+        .filter(customer_account::Column::DeficitSince.lte(began_by))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 // ---- ledger ----

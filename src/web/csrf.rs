@@ -68,6 +68,11 @@ impl<'r> FromRequest<'r> for CsrfToken {
     }
 }
 
+/// For a form the route parses itself (a multipart upload): whether `presented` is this visitor's token.
+pub async fn form_token_matches(req: &Request<'_>, presented: &str) -> bool {
+    !presented.is_empty() && token_matches(req, presented).await
+}
+
 async fn token_matches(req: &Request<'_>, presented: &str) -> bool {
     let Some(portal) = req.guard::<&State<Portal>>().await.succeeded() else { return false };
     let Some(anchor) = anchor(req, false).await else { return false };

@@ -53,4 +53,5 @@ mod token_rates;
 mod tokens;
 mod totp;
 mod usage_analytics;
+mod usage;
 mod workspace_pages;

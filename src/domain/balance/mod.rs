@@ -21,8 +21,4 @@ pub use record::{CustomerAccount, LedgerRecord, NewEntry, Pack};
 pub use sweep::{SweepReport, sweep, sweep_at};
 pub(crate) use view::visible_customer;
 pub use view::{BalanceStatus, BalanceView, LedgerEntryView, PackView, customer_balance, customer_ledger};
-pub(crate) use view::{status_at, visible_customer};
-
-/// How long a deficit may stand before the account is shown as suspended (the seed's 14 days; the
-/// dated account rules replace it).
-pub const GRACE_DAYS: i64 = 14;
+pub(crate) use view::status_at;

@@ -51,8 +51,13 @@ pub async fn reconcile_customer(
     let ledger: Vec<_> = entries.iter().map(super::LedgerRecord::entry).collect();
     // A pack always names its order (a foreign key); an order without a pack is checked once for
     // all customers by `reconcile_all`.
-    Ok(reconcile(&states, &ledger, deficit, at)
-        .map(|balance| (balance, packs.len()))
+    let balance = match reconcile(&states, &ledger, deficit, at) {
+        Ok(balance) => balance,
+        Err(problem) => return Ok(Err(format!("customer {customer}: {problem}"))),
+    };
+    Ok(crate::domain::usage::reconcile::check_customer(db, customer)
+        .await?
+        .map(|()| (balance, packs.len()))
         .map_err(|problem| format!("customer {customer}: {problem}")))
 }
 

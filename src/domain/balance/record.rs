@@ -41,6 +41,9 @@ pub struct CustomerAccount {
     pub deficit: TokenAmount,
     pub deficit_since: Option<DateTime<Utc>>,
     pub trial_until: Option<DateTime<Utc>>,
+    /// When the sweep suspended the account for a deficit past its grace period; cleared when a
+    /// purchase (or an operator's adjustment) settles the deficit.
+    pub suspended_at: Option<DateTime<Utc>>,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
 }

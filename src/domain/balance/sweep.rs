@@ -1,6 +1,7 @@
 //! The token sweep, safe on several instances at once: orders nobody fulfilled within the
 //! configured delay are fulfilled; packs past their expiry lose exactly what was left with an
-//! `expiry` entry; idempotency keys older than a day are purged; then everything is reconciled.
+//! `expiry` entry; accounts whose deficit outlived the grace period in force are suspended;
+//! idempotency keys older than a day are purged; then everything is reconciled.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -25,6 +26,8 @@ pub struct SweepReport {
     pub expired_packs: u64,
     pub expired_tokens: TokenAmount,
     pub purged_keys: u64,
+    /// Accounts the sweep suspended: a deficit older than the grace period in force.
+    pub suspended_accounts: u64,
     pub reconciliation: ReconciliationReport,
 }
 
@@ -33,6 +36,7 @@ impl SweepReport {
         self.auto_fulfilled > 0
             || self.expired_packs > 0
             || self.purged_keys > 0
+            || self.suspended_accounts > 0
             || !self.reconciliation.is_ok()
     }
 }
@@ -41,10 +45,11 @@ impl std::fmt::Display for SweepReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "orders fulfilled automatically: {}, packs expired: {} ({} tokens), idempotency keys purged: {}\n{}",
+            "orders fulfilled automatically: {}, packs expired: {} ({} tokens), accounts suspended: {}, idempotency keys purged: {}\n{}",
             self.auto_fulfilled,
             self.expired_packs,
             self.expired_tokens,
+            self.suspended_accounts,
             self.purged_keys,
             self.reconciliation
         )
@@ -111,6 +116,13 @@ pub async fn sweep_at(db: &Db, now: DateTime<Utc>, auto_fulfil_after: Duration) 
         tx.commit().await?;
         report.expired_packs += 1;
         report.expired_tokens = report.expired_tokens.checked_add(current.remaining).unwrap_or_default();
+    }
+    {
+        // The grace period in force today (UTC): an account whose deficit is older is suspended.
+        let tx = db.write().await?;
+        let grace = crate::domain::account_rules::in_force_on(&*tx, now.date_naive()).await?.grace();
+        report.suspended_accounts = store::suspend_overdue(&*tx, now - grace, now).await?;
+        tx.commit().await?;
     }
     {
         let tx = db.write().await?;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{CustomerAccount, GRACE_DAYS, LedgerRecord, Pack};
+use super::{CustomerAccount, LedgerRecord, Pack};
 use crate::domain::Portal;
 use crate::domain::actor::Actor;
 use crate::domain::customers::Customer;
@@ -124,17 +124,21 @@ pub(crate) async fn balance_of(portal: &Portal, customer: &Customer) -> Result<B
     let packs = store::packs_of_customer(db, customer.id).await?;
     let account = store::find_account(db, customer.id).await?;
     let entries = store::entries_of_customer(db, customer.id).await?;
-    assemble(customer, &packs, account.as_ref(), &entries, now)
+    let today = now.with_timezone(&customer.time_zone).date_naive();
+    let grace = crate::domain::account_rules::in_force_on(db, today).await?.grace();
+    assemble(customer, &packs, account.as_ref(), &entries, now, grace)
 }
 
-/// Where the account stands at `now`: in its trial, owing within or past the grace period, or active.
-pub(crate) fn status_at(account: Option<&CustomerAccount>, now: DateTime<Utc>) -> BalanceStatus {
+/// Where the account stands at `now`: in its trial, owing within or past the `grace` period (or
+/// suspended by the sweep), or active.
+pub(crate) fn status_at(account: Option<&CustomerAccount>, now: DateTime<Utc>, grace: Duration) -> BalanceStatus {
     let deficit = account.map_or(TokenAmount::ZERO, |a| a.deficit);
     match (account.and_then(|a| a.trial_until), account.and_then(|a| a.deficit_since)) {
         (Some(until), _) if now < until => BalanceStatus::Trial,
-        (_, Some(since)) if deficit.is_positive() && now >= since + Duration::days(GRACE_DAYS) => {
+        _ if deficit.is_positive() && account.is_some_and(|a| a.suspended_at.is_some()) => {
             BalanceStatus::Suspended
         }
+        (_, Some(since)) if deficit.is_positive() && now >= since + grace => BalanceStatus::Suspended,
         _ if deficit.is_positive() => BalanceStatus::Grace,
         _ => BalanceStatus::Active,
     }
@@ -146,6 +150,7 @@ fn assemble(
     account: Option<&CustomerAccount>,
     entries: &[LedgerRecord],
     now: DateTime<Utc>,
+    grace: Duration,
 ) -> Result<BalanceView> {
     let usable = |p: &&Pack| p.status == PackStatus::Available && !is_expired(p.expires_at, now);
     let available = sum(packs.iter().filter(usable).map(|p| p.remaining))?;
@@ -160,7 +165,7 @@ fn assemble(
         .filter_map(|e| e.tokens.checked_neg()))?;
     let deficit = account.map_or(TokenAmount::ZERO, |a| a.deficit);
     let deficit_since = account.and_then(|a| a.deficit_since);
-    let status = status_at(account, now);
+    let status = status_at(account, now, grace);
     Ok(BalanceView {
         customer_id: customer.id,
         customer_name: customer.company_name.clone(),

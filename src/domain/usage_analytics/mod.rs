@@ -61,13 +61,15 @@ async fn balance_and_expiring(
     let now = portal.clock.now();
     let packs = token_store::packs_of_customer(db, customer.id).await?;
     let account = token_store::find_account(db, customer.id).await?;
+    let today = now.with_timezone(&customer.time_zone).date_naive();
+    let grace = crate::domain::account_rules::in_force_on(db, today).await?.grace();
     let valid: Vec<&Pack> = packs.iter().filter(|p| usable(p, now)).collect();
     let left = TokensLeft {
         left: sum(valid.iter().map(|p| p.remaining))?,
         valid_purchased: sum(valid.iter().map(|p| p.tokens))?,
     };
     let summary = BalanceSummary {
-        status: balance::status_at(account.as_ref(), now),
+        status: balance::status_at(account.as_ref(), now, grace),
         available: left.left,
         pending: sum(packs.iter().filter(|p| p.status == PackStatus::Pending).map(|p| p.remaining))?,
         deficit: account.as_ref().map_or(TokenAmount::ZERO, |a| a.deficit),

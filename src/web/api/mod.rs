@@ -16,6 +16,7 @@ mod quote_requests;
 pub mod quotes;
 mod totp;
 mod usage_analytics;
+mod usage;
 
 use rocket::http::ContentType;
 use rocket::{get, routes};
@@ -45,6 +46,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(totp::routes());
     all.extend(estimate::routes());
     all.extend(usage_analytics::routes());
+    all.extend(usage::routes());
     all
 }
 

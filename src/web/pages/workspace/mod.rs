@@ -9,6 +9,7 @@ mod quote_editor;
 mod quotes;
 mod requests;
 mod usage_analytics;
+mod usage_upload;
 pub(crate) mod view;
 
 pub use orders::order_list;
@@ -56,5 +57,6 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(quotes::routes());
     all.extend(quote_actions::routes());
     all.extend(orders::routes());
+    all.extend(usage_upload::routes());
     all
 }

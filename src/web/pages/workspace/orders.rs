@@ -45,7 +45,7 @@ pub fn form_nonce() -> String {
 
 /// The request's origin with the form's nonce as its idempotency key (`form:<nonce>`); a nonce
 /// that is not one we hand out is ignored (the domain's conditional updates still act once).
-fn keyed(origin: &Origin, nonce: &str) -> Origin {
+pub(super) fn keyed(origin: &Origin, nonce: &str) -> Origin {
     let nonce = nonce.trim();
     let valid = nonce.len() == 32 && nonce.chars().all(|c| c.is_ascii_hexdigit());
     Origin { idempotency_key: valid.then(|| format!("form:{nonce}")), ..origin.clone() }
