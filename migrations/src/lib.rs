@@ -19,6 +19,7 @@ mod m20261201_000020_partner_invoice_terms;
 mod m20261201_000030_orders_and_ledger;
 mod m20261201_000040_ledger_append_only;
 mod m20261201_000050_usage_and_assignments;
+mod m20261201_000064_customer_trial_start;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000030_orders_and_ledger::Migration),
             Box::new(m20261201_000040_ledger_append_only::Migration),
             Box::new(m20261201_000050_usage_and_assignments::Migration),
+            Box::new(m20261201_000064_customer_trial_start::Migration),
         ]
     }
 }

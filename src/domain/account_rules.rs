@@ -11,6 +11,12 @@ use uuid::Uuid;
 use crate::domain::error::{Error, Result};
 use crate::storage;
 
+mod manage;
+
+pub use manage::{
+    AccountRulesInput, MAX_DAYS, RulesHistory, RulesStatus, add_account_rules, list_account_rules,
+};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountRules {
     pub id: Uuid,

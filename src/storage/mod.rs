@@ -5,6 +5,7 @@ pub mod audit;
 pub mod customers;
 pub mod documents;
 pub mod entities;
+pub mod expiry_warnings;
 pub mod idempotency;
 pub mod index_file;
 pub mod orders;
@@ -16,6 +17,7 @@ pub mod quotes;
 pub mod sessions;
 pub mod tokens;
 pub mod totp;
+pub mod trial;
 pub mod users;
 
 use std::sync::Arc;

@@ -19,6 +19,7 @@ pub mod partner_view;
 pub mod price_view;
 pub mod qr;
 pub mod routing;
+pub mod rules_view;
 pub mod search_params;
 pub mod security_headers;
 pub mod telemetry;

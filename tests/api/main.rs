@@ -5,6 +5,7 @@
 
 mod access_control;
 mod access_log;
+mod account_rules;
 mod accounts;
 mod cli;
 #[path = "../common/mod.rs"]
@@ -20,6 +21,7 @@ mod directory;
 mod directory_restart;
 mod document_prefixes;
 mod documents;
+mod expiry_warnings;
 mod health;
 mod helpers;
 mod jobs;
@@ -48,4 +50,5 @@ mod stored_records;
 mod tenancy;
 mod tokens;
 mod totp;
+mod trial;
 mod workspace_pages;

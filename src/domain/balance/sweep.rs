@@ -1,10 +1,12 @@
 //! The token sweep, safe on several instances at once: orders nobody fulfilled within the
 //! configured delay are fulfilled; packs past their expiry lose exactly what was left with an
-//! `expiry` entry; idempotency keys older than a day are purged; then everything is reconciled.
+//! `expiry` entry; purchasers and resellers are warned before packs expire
+//! (`expiry_warnings`); idempotency keys older than a day are purged; then everything is reconciled.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
+use super::expiry_warnings::warn_expiring;
 use super::reconciliation::{ReconciliationReport, reconcile_all_at};
 use super::{NewEntry, fulfil_pack, post};
 use crate::domain::Portal;
@@ -25,6 +27,8 @@ pub struct SweepReport {
     pub expired_packs: u64,
     pub expired_tokens: TokenAmount,
     pub purged_keys: u64,
+    /// Packs whose purchaser and reseller were warned of their expiry.
+    pub expiry_warnings: u64,
     pub reconciliation: ReconciliationReport,
 }
 
@@ -33,6 +37,7 @@ impl SweepReport {
         self.auto_fulfilled > 0
             || self.expired_packs > 0
             || self.purged_keys > 0
+            || self.expiry_warnings > 0
             || !self.reconciliation.is_ok()
     }
 }
@@ -112,6 +117,7 @@ pub async fn sweep_at(db: &Db, now: DateTime<Utc>, auto_fulfil_after: Duration) 
         report.expired_packs += 1;
         report.expired_tokens = report.expired_tokens.checked_add(current.remaining).unwrap_or_default();
     }
+    report.expiry_warnings = warn_expiring(db, now).await?;
     {
         let tx = db.write().await?;
         report.purged_keys = idempotency::purge(&*tx, now - Duration::hours(KEEP_HOURS)).await?;

@@ -65,12 +65,12 @@ struct EndBody {
     effective_to: Value,
 }
 
-fn wrong_type(field: &'static str, en: &'static str, ja: &'static str) -> FieldError {
+pub(super) fn wrong_type(field: &'static str, en: &'static str, ja: &'static str) -> FieldError {
     FieldError::new(field, "wrong_type", en, ja)
 }
 
 /// A JSON string field; `null` or absent reads as empty so the domain reports it if it is required.
-fn text(errors: &mut FieldErrors, field: &'static str, value: &Value) -> String {
+pub(super) fn text(errors: &mut FieldErrors, field: &'static str, value: &Value) -> String {
     match value {
         Value::Null => String::new(),
         Value::String(text) => text.clone(),
@@ -114,7 +114,7 @@ fn integer_text(errors: &mut FieldErrors, field: &'static str, value: &Value) ->
     }
 }
 
-fn flag(errors: &mut FieldErrors, field: &'static str, value: &Value) -> bool {
+pub(super) fn flag(errors: &mut FieldErrors, field: &'static str, value: &Value) -> bool {
     match value {
         Value::Null => false,
         Value::Bool(flag) => *flag,
@@ -126,7 +126,7 @@ fn flag(errors: &mut FieldErrors, field: &'static str, value: &Value) -> bool {
 }
 
 /// The JSON type errors and the domain's own errors for the other fields, as one answer.
-fn all_errors(type_errors: FieldErrors, checked: Result<()>) -> Error {
+pub(super) fn all_errors(type_errors: FieldErrors, checked: Result<()>) -> Error {
     let mut errors = match type_errors.into_result() {
         Err(Error::Validation(errors)) => errors,
         _ => Vec::new(),

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Each resource module exposes its routes; they are mounted here.
 
 mod admin;
+mod admin_account_rules;
 mod admin_partners;
 mod admin_prices;
 mod auth;
@@ -29,6 +30,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(admin::routes());
     all.extend(admin_partners::routes());
     all.extend(admin_prices::routes());
+    all.extend(admin_account_rules::routes());
     all.extend(partner_self::routes());
     all.extend(partners::routes());
     all.extend(customers::routes());
