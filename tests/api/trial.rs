@@ -203,7 +203,7 @@ async fn the_balance_pages_show_the_trials_last_day_instead_of_the_balance() {
     assert_eq!(response.status(), Status::UnprocessableEntity, "a trial cannot begin tomorrow");
     let again = response.into_string().await.unwrap();
     assert!(
-        again.contains("トライアルの開始日を本日（2026-12-01）以前の日付で入力してください。"),
+        again.contains("Enter the day the trial began: today (2026-12-01) or earlier."),
         "{again}"
     );
     fields.pop();

@@ -72,7 +72,7 @@ async fn render(
         "admin/account_rules",
         json!({
             "today": history.today, "rules": rows, "form": form, "errors": errors, "notice": notice,
-            "max_days": account_rules::MAX_DAYS,
+            "max_days": account_rules::MAX_DAYS.to_string(),
         }),
     ))
 }
