@@ -7,8 +7,8 @@ use rocket::http::{ContentType, Status};
 use serde_json::{Value, json};
 
 use crate::common::{make_user, partner};
-use crate::helpers::{TestApp, bearer, form, spawn_app_with};
-use crate::price_book::{named, on_first_of_december};
+use crate::helpers::{TestApp, form, spawn_app_with};
+use crate::price_book::{call, named, on_first_of_december};
 
 /// The rule set the migration seeds: the seed's 90-day trial and 14 days' grace.
 const SEEDED_RULES: &str = "00000000-0000-4000-8000-000000000501";
@@ -20,20 +20,7 @@ async fn operator_app() -> (TestApp, String) {
     (app, token)
 }
 
-async fn call(app: &TestApp, method: &str, token: &str, body: Option<Value>) -> (Status, Value) {
-    let request = match method {
-        "POST" => app.client.post("/api/v1/admin/account-rules"),
-        _ => app.client.get("/api/v1/admin/account-rules"),
-    };
-    let request = request.header(bearer(token));
-    let request = match body {
-        Some(body) => request.header(ContentType::JSON).body(body.to_string()),
-        None => request,
-    };
-    let response = request.dispatch().await;
-    let status = response.status();
-    (status, response.into_json().await.unwrap_or_default())
-}
+const RULES: &str = "/api/v1/admin/account-rules";
 
 fn rules(from: &str, trial: u32, grace: u32) -> Value {
     json!({"effective_from": from, "trial_days": trial, "grace_days": grace, "deficit_allowed": true})
@@ -46,7 +33,7 @@ fn day(text: &str) -> NaiveDate {
 #[rocket::async_test]
 async fn the_list_shows_the_seeded_terms_in_force_today() {
     let (app, token) = operator_app().await;
-    let (status, list) = call(&app, "GET", &token, None).await;
+    let (status, list) = call(&app, "GET", RULES, &token, None).await;
     assert_eq!(status, Status::Ok, "{list}");
     assert_eq!((list["today"].as_str(), list["in_force"].as_str()), (Some("2026-12-01"), Some(SEEDED_RULES)));
     let items = list["items"].as_array().unwrap();
@@ -64,7 +51,7 @@ async fn a_later_rule_set_is_scheduled_then_takes_over_on_its_first_day() {
     let mut body = rules("2027-01-01", 30, 7);
     body["deficit_allowed"] = json!(false);
     body["note"] = json!("Autodesk's 2027 terms");
-    let (status, added) = call(&app, "POST", &token, Some(body)).await;
+    let (status, added) = call(&app, "POST", RULES, &token, Some(body)).await;
     assert_eq!(status, Status::Created, "{added}");
     assert_eq!(
         (&added["status"], &added["note"], &added["deficit_allowed"]),
@@ -82,19 +69,16 @@ async fn a_later_rule_set_is_scheduled_then_takes_over_on_its_first_day() {
     let new_year: DateTime<Utc> = "2026-12-31T15:00:00Z".parse().unwrap();
     portal.clock.set(new_year - chrono::Duration::seconds(1));
     let token = app.token("ops@example.com").await;
-    let (_, list) = call(&app, "GET", &token, None).await;
+    let (_, list) = call(&app, "GET", RULES, &token, None).await;
     assert_eq!(list["in_force"].as_str(), Some(SEEDED_RULES), "still 31 December in Tokyo");
     portal.clock.set(new_year);
     let token = app.token("ops@example.com").await;
-    let (_, list) = call(&app, "GET", &token, None).await;
+    let (_, list) = call(&app, "GET", RULES, &token, None).await;
     assert_eq!(list["in_force"], added["id"], "1 January in Tokyo: the new terms");
     let statuses: Vec<_> = list["items"].as_array().unwrap().iter().map(|r| r["status"].clone()).collect();
     assert_eq!(statuses, [json!("superseded"), json!("in_force")]);
 
-    let (_, audit) = {
-        let response = app.client.get("/api/v1/admin/audit").header(bearer(&token)).dispatch().await;
-        (response.status(), response.into_json::<Value>().await.unwrap())
-    };
+    let (_, audit) = call(&app, "GET", "/api/v1/admin/audit", &token, None).await;
     assert!(
         audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "account_rules.added"
             && e["subject_id"] == added["id"]
@@ -107,24 +91,24 @@ async fn a_later_rule_set_is_scheduled_then_takes_over_on_its_first_day() {
 #[rocket::async_test]
 async fn a_rule_set_cannot_start_in_the_past_and_today_is_allowed() {
     let (app, token) = operator_app().await;
-    let (status, problem) = call(&app, "POST", &token, Some(rules("2026-11-30", 90, 14))).await;
+    let (status, problem) = call(&app, "POST", RULES, &token, Some(rules("2026-11-30", 90, 14))).await;
     assert_eq!(status, Status::UnprocessableEntity, "{problem}");
     assert_eq!(named(&problem), [("effective_from".to_owned(), "in_the_past".to_owned())]);
-    let (status, added) = call(&app, "POST", &token, Some(rules("2026-12-01", 60, 10))).await;
+    let (status, added) = call(&app, "POST", RULES, &token, Some(rules("2026-12-01", 60, 10))).await;
     assert_eq!((status, &added["status"]), (Status::Created, &json!("in_force")), "{added}");
-    let (_, list) = call(&app, "GET", &token, None).await;
+    let (_, list) = call(&app, "GET", RULES, &token, None).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 2, "the past is kept as it was");
 }
 
 #[rocket::async_test]
 async fn a_second_rule_set_on_the_same_day_is_a_conflict_and_changes_nothing() {
     let (app, token) = operator_app().await;
-    let (status, _) = call(&app, "POST", &token, Some(rules("2027-04-01", 60, 10))).await;
+    let (status, _) = call(&app, "POST", RULES, &token, Some(rules("2027-04-01", 60, 10))).await;
     assert_eq!(status, Status::Created);
-    let (status, problem) = call(&app, "POST", &token, Some(rules("2027-04-01", 30, 5))).await;
+    let (status, problem) = call(&app, "POST", RULES, &token, Some(rules("2027-04-01", 30, 5))).await;
     assert_eq!(status, Status::Conflict, "{problem}");
     assert!(problem["detail"].as_str().unwrap_or_default().contains("2027-04-01"), "{problem}");
-    let (_, list) = call(&app, "GET", &token, None).await;
+    let (_, list) = call(&app, "GET", RULES, &token, None).await;
     let trials: Vec<_> = list["items"].as_array().unwrap().iter().map(|r| r["trial_days"].clone()).collect();
     assert_eq!(trials, [json!(90), json!(60)]);
 }
@@ -164,7 +148,7 @@ async fn bad_fields_are_each_named_and_nothing_is_added() {
         ),
     ];
     for (body, expected) in cases {
-        let (status, problem) = call(&app, "POST", &token, Some(body.clone())).await;
+        let (status, problem) = call(&app, "POST", RULES, &token, Some(body.clone())).await;
         assert_eq!(status, Status::UnprocessableEntity, "{body}: {problem}");
         let expected: Vec<_> = expected.iter().map(|(f, c)| ((*f).to_owned(), (*c).to_owned())).collect();
         let mut got = named(&problem);
@@ -174,9 +158,9 @@ async fn bad_fields_are_each_named_and_nothing_is_added() {
         assert_eq!(got, want, "{body}");
     }
     let (status, _) =
-        call(&app, "POST", &token, Some(json!({"effective_from": "2027-01-01", "trial": 1}))).await;
+        call(&app, "POST", RULES, &token, Some(json!({"effective_from": "2027-01-01", "trial": 1}))).await;
     assert_eq!(status, Status::UnprocessableEntity, "unknown fields are refused");
-    let (_, list) = call(&app, "GET", &token, None).await;
+    let (_, list) = call(&app, "GET", RULES, &token, None).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 }
 
@@ -186,9 +170,9 @@ async fn only_the_operator_manages_account_rules() {
     let row = partner("exmp").create(app.portal()).await;
     make_user(app.portal(), "admin@exmp.example", "partner_admin", Some(row.id)).await;
     let token = app.token("admin@exmp.example").await;
-    let (status, _) = call(&app, "GET", &token, None).await;
+    let (status, _) = call(&app, "GET", RULES, &token, None).await;
     assert_eq!(status, Status::Forbidden);
-    let (status, _) = call(&app, "POST", &token, Some(rules("2027-01-01", 30, 7))).await;
+    let (status, _) = call(&app, "POST", RULES, &token, Some(rules("2027-01-01", 30, 7))).await;
     assert_eq!(status, Status::Forbidden);
     let anonymous = app.client.get("/api/v1/admin/account-rules").dispatch().await;
     assert_eq!(anonymous.status(), Status::Unauthorized);

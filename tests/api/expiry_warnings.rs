@@ -33,6 +33,14 @@ async fn bought(app: &TestApp, seller: &Reseller, cust: &str, tokens: u32) -> se
     order
 }
 
+/// A portal on 1 December 2026 with the reseller `exmp` and one Japanese customer of it.
+async fn exmp_customer() -> (TestApp, Reseller, String) {
+    let app = spawn_app_with(on_first_of_december()).await;
+    let seller = reseller(&app, "exmp").await;
+    let cust = customer(&app, &seller, "JP").await;
+    (app, seller, cust)
+}
+
 /// The expiry warnings queued so far as (kind, to, subject, body).
 async fn warnings(app: &TestApp) -> Vec<(String, String, String, String)> {
     outbox(app).await.into_iter().filter(|m| m.0.starts_with("pack.expiry_warning")).collect()
@@ -52,9 +60,7 @@ async fn sweep_twice_at(app: &TestApp, now: DateTime<Utc>) {
 
 #[rocket::async_test]
 async fn at_90_30_and_7_days_before_expiry_the_purchaser_and_reseller_get_exactly_three_warnings() {
-    let app = spawn_app_with(on_first_of_december()).await;
-    let seller = reseller(&app, "exmp").await;
-    let cust = customer(&app, &seller, "JP").await;
+    let (app, seller, cust) = exmp_customer().await;
     bought(&app, &seller, &cust, 100).await;
     assert_eq!(balance(&app, &seller, &cust).await["packs"][0]["expires_at"], json!(EXPIRES_AT));
 
@@ -82,9 +88,7 @@ async fn at_90_30_and_7_days_before_expiry_the_purchaser_and_reseller_get_exactl
 
 #[rocket::async_test]
 async fn a_sweep_that_missed_the_90_day_mark_sends_only_the_30_day_warning() {
-    let app = spawn_app_with(on_first_of_december()).await;
-    let seller = reseller(&app, "exmp").await;
-    let cust = customer(&app, &seller, "JP").await;
+    let (app, seller, cust) = exmp_customer().await;
     let order = bought(&app, &seller, &cust, 100).await;
     sweep_twice_at(&app, expires_at() - Duration::days(25)).await;
     let mails = warnings(&app).await;
@@ -101,9 +105,7 @@ async fn a_sweep_that_missed_the_90_day_mark_sends_only_the_30_day_warning() {
 
 #[rocket::async_test]
 async fn two_sweeps_at_once_send_each_warning_once() {
-    let app = spawn_app_with(on_first_of_december()).await;
-    let seller = reseller(&app, "exmp").await;
-    let cust = customer(&app, &seller, "JP").await;
+    let (app, seller, cust) = exmp_customer().await;
     for tokens in [100, 200, 300] {
         bought(&app, &seller, &cust, tokens).await;
     }
@@ -154,9 +156,7 @@ async fn customer_of(app: &TestApp, pack_id: uuid::Uuid) -> uuid::Uuid {
 
 #[rocket::async_test]
 async fn a_pack_with_no_tokens_left_or_voided_gets_no_warning() {
-    let app = spawn_app_with(on_first_of_december()).await;
-    let seller = reseller(&app, "exmp").await;
-    let cust = customer(&app, &seller, "JP").await;
+    let (app, seller, cust) = exmp_customer().await;
     let used = bought(&app, &seller, &cust, 100).await;
     use_up(&app, used["pack"]["id"].as_str().unwrap().parse().unwrap()).await;
     let quote = accepted_quote(&app, &seller, &cust, 100).await;

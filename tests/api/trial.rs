@@ -202,10 +202,7 @@ async fn the_balance_pages_show_the_trials_last_day_instead_of_the_balance() {
         app.client.post(page.clone()).header(ContentType::Form).body(form(&fields)).dispatch().await;
     assert_eq!(response.status(), Status::UnprocessableEntity, "a trial cannot begin tomorrow");
     let again = response.into_string().await.unwrap();
-    assert!(
-        again.contains("Enter the day the trial began: today (2026-12-01) or earlier."),
-        "{again}"
-    );
+    assert!(again.contains("Enter the day the trial began: today (2026-12-01) or earlier."), "{again}");
     fields.pop();
     fields.push(("trial_started_on", "2026-12-01"));
     let response =
