@@ -21,6 +21,7 @@ mod m20261201_000040_ledger_append_only;
 mod m20261201_000050_usage_and_assignments;
 mod m20261201_000060_token_rates;
 mod m20261201_000063_ledger_token_events_index;
+mod m20261201_000064_customer_trial_start;
 mod m20261201_000070_outbox_attachments;
 
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000050_usage_and_assignments::Migration),
             Box::new(m20261201_000060_token_rates::Migration),
             Box::new(m20261201_000063_ledger_token_events_index::Migration),
+            Box::new(m20261201_000064_customer_trial_start::Migration),
             Box::new(m20261201_000070_outbox_attachments::Migration),
         ]
     }

@@ -4,12 +4,17 @@
 //! set when Autodesk changes the terms; the one in force on a day is the latest started by then.
 
 use chrono::{NaiveDate, TimeDelta};
-use crate::storage::Conn;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::error::{Error, Result};
 use crate::storage;
+
+mod manage;
+
+pub use manage::{
+    AccountRulesInput, MAX_DAYS, RulesHistory, RulesStatus, add_account_rules, list_account_rules,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountRules {
@@ -37,7 +42,7 @@ impl AccountRules {
 /// # Errors
 /// `Internal` when no rule set covers the day (the migration seeds one from 2020) or a stored rule
 /// cannot be read.
-pub async fn in_force_on(db: &impl Conn, day: NaiveDate) -> Result<AccountRules> {
+pub async fn in_force_on(db: &impl storage::Conn, day: NaiveDate) -> Result<AccountRules> {
     storage::account_rules::in_force_on(db, day)
         .await?
         .ok_or_else(|| Error::Internal(format!("no account rules are in force on {day}").into()))

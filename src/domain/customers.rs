@@ -1,8 +1,10 @@
 //! A reseller's customer book: the legal name and contact for documents, language and time zone
-//! for how documents and dates are shown, and the purchaser's Autodesk ID. A reseller only ever
-//! sees its own customers.
+//! for how documents and dates are shown, the purchaser's Autodesk ID, and when the customer's
+//! Autodesk trial began. A reseller only ever sees its own customers.
 
-use chrono::{DateTime, Utc};
+pub mod trial;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::Portal;
@@ -30,8 +32,27 @@ pub struct Customer {
     pub language: String,
     pub time_zone: chrono_tz::Tz,
     pub purchaser_autodesk_id: String,
+    /// The day the customer's Autodesk trial began, as the reseller recorded it.
+    pub trial_started_on: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Customer {
+    /// How a Japanese letter addresses the customer: `会社名 氏名 様` with a contact, `会社名 御中`
+    /// without one (never both).
+    pub fn addressee_ja(&self) -> String {
+        if self.contact_name.trim().is_empty() {
+            format!("{} 御中", self.company_name)
+        } else {
+            format!("{} {} 様", self.company_name, self.contact_name)
+        }
+    }
+
+    /// Whom an English letter greets: the contact, or the company without one.
+    pub fn addressee_en(&self) -> &str {
+        if self.contact_name.trim().is_empty() { &self.company_name } else { &self.contact_name }
+    }
 }
 
 /// A customer as entered, still text.
@@ -48,6 +69,8 @@ pub struct CustomerInput {
     pub language: String,
     pub time_zone: String,
     pub purchaser_autodesk_id: String,
+    /// `YYYY-MM-DD`; empty for no trial.
+    pub trial_started_on: String,
 }
 
 impl CustomerInput {
@@ -64,6 +87,7 @@ impl CustomerInput {
             language: row.language.clone(),
             time_zone: row.time_zone.name().to_owned(),
             purchaser_autodesk_id: row.purchaser_autodesk_id.clone(),
+            trial_started_on: row.trial_started_on.map(|d| d.to_string()).unwrap_or_default(),
         }
     }
 
@@ -102,6 +126,9 @@ impl CustomerInput {
         let time_zone = errors.check(parse_time_zone(&self.time_zone)).and_then(|tz| tz.parse().ok());
         let autodesk_id =
             errors.check(AutodeskId::parse("purchaser_autodesk_id", &self.purchaser_autodesk_id));
+        let local_today = now.with_timezone(&time_zone.unwrap_or(chrono_tz::Asia::Tokyo)).date_naive();
+        let trial_started_on =
+            errors.check(trial::parse_started_on(&self.trial_started_on, local_today)).flatten();
         errors.into_result()?;
         let (
             Some(company),
@@ -129,6 +156,7 @@ impl CustomerInput {
             language: language.code().to_owned(),
             time_zone,
             purchaser_autodesk_id: autodesk_id.as_str().to_owned(),
+            trial_started_on,
             created_at,
             updated_at: now,
         })
@@ -184,11 +212,12 @@ pub(crate) async fn insert_audited(
     row: Customer,
 ) -> Result<Customer> {
     let row = store::insert(&**tx, row).await?;
+    trial::record(tx, &row, row.created_at).await?;
     let event = AuditEvent {
         action: "customer.created",
         subject_type: "customer",
         subject_id: Some(row.id.to_string()),
-        detail: serde_json::json!({ "company_name": row.company_name }),
+        detail: serde_json::json!({ "company_name": row.company_name, "trial_started_on": row.trial_started_on }),
     };
     audit::record(&**tx, row.created_at, Some(actor), None, origin, event).await?;
     Ok(row)
@@ -229,11 +258,12 @@ pub async fn update_customer(
     edit(&mut input);
     let row = input.parse(id, partner, existing.created_at, portal.clock.now())?;
     let row = store::update(&*tx, row).await?;
+    trial::record(&tx, &row, row.updated_at).await?;
     let event = AuditEvent {
         action: "customer.updated",
         subject_type: "customer",
         subject_id: Some(id.to_string()),
-        detail: serde_json::json!({}),
+        detail: serde_json::json!({ "trial_started_on": row.trial_started_on }),
     };
     audit::record(&*tx, row.updated_at, Some(actor), None, origin, event).await?;
     tx.commit().await?;

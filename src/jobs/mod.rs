@@ -145,6 +145,7 @@ fn log_report(report: &SweepReport) {
             expired_quotes = report.expired_quotes,
             orders_fulfilled = report.tokens.auto_fulfilled,
             packs_expired = report.tokens.expired_packs,
+            expiry_warnings = report.tokens.expiry_warnings,
             mail_sent = report.mail.sent,
             mail_failed = report.mail.failed,
             "background jobs ran"

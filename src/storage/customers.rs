@@ -34,6 +34,7 @@ impl TryFrom<customer::Model> for Customer {
             language: row.language,
             time_zone,
             purchaser_autodesk_id: row.purchaser_autodesk_id,
+            trial_started_on: row.trial_started_on,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -56,6 +57,7 @@ impl From<Customer> for customer::Model {
             language: c.language,
             time_zone: c.time_zone.name().to_owned(),
             purchaser_autodesk_id: c.purchaser_autodesk_id,
+            trial_started_on: c.trial_started_on,
             created_at: c.created_at,
             updated_at: c.updated_at,
         }
@@ -86,6 +88,7 @@ pub async fn update(db: &impl ConnectionTrait, customer: Customer) -> Result<Cus
         customer::Column::Language,
         customer::Column::TimeZone,
         customer::Column::PurchaserAutodeskId,
+        customer::Column::TrialStartedOn,
         customer::Column::UpdatedAt,
     ] {
         active.reset(column);

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod customers;
 pub mod documents;
 pub mod entities;
+pub mod expiry_warnings;
 pub mod idempotency;
 pub mod index_file;
 pub mod orders;
@@ -20,6 +21,7 @@ pub mod tokens;
 pub mod totp;
 pub mod usage_analytics;
 pub mod usage;
+pub mod trial;
 pub mod users;
 
 use std::sync::Arc;

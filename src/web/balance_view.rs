@@ -26,6 +26,7 @@ pub fn balance_data(view: &BalanceView, now: DateTime<Utc>) -> serde_json::Value
         .collect();
     serde_json::json!({
         "customer_name": view.customer_name, "time_zone": view.time_zone, "status": view.status,
+        "trial_last_day": view.trial_last_day,
         "available": grouped_tokens(view.available), "pending": grouped_tokens(view.pending),
         "deficit": grouped_tokens(view.deficit), "used_12_months": grouped_tokens(view.used_12_months),
         "purchased_total": grouped_tokens(view.purchased_total),

@@ -22,6 +22,7 @@ pub mod price_view;
 pub mod qr;
 pub mod rate_view;
 pub mod routing;
+pub mod rules_view;
 pub mod search_params;
 pub mod security_headers;
 pub mod telemetry;

@@ -5,6 +5,7 @@
 
 mod access_control;
 mod access_log;
+mod account_rules;
 mod accounts;
 mod assignments;
 mod cli;
@@ -23,6 +24,7 @@ mod document_prefixes;
 mod documents;
 mod estimator;
 mod estimator_pages;
+mod expiry_warnings;
 mod health;
 mod helpers;
 mod jobs;
@@ -54,4 +56,5 @@ mod tokens;
 mod totp;
 mod usage_analytics;
 mod usage;
+mod trial;
 mod workspace_pages;

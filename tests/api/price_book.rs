@@ -24,7 +24,13 @@ async fn operator_app() -> (TestApp, String) {
     (app, token)
 }
 
-async fn call(app: &TestApp, method: &str, path: &str, token: &str, body: Option<Value>) -> (Status, Value) {
+pub async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (Status, Value) {
     let request = match method {
         "POST" => app.client.post(path.to_owned()),
         "PATCH" => app.client.patch(path.to_owned()),

@@ -6,6 +6,7 @@
 //! its row lock on PostgreSQL), then changes packs only by conditional updates, each with its
 //! ledger entry.
 
+mod expiry_warnings;
 mod ledger;
 mod link;
 mod reconciliation;
@@ -13,6 +14,7 @@ mod record;
 mod sweep;
 mod view;
 
+pub use expiry_warnings::{WARNING_DAYS, warn_expiring};
 pub use ledger::{adjust, fulfil_pack, post};
 pub(crate) use link::customer_by_link;
 pub use link::{balance_by_link, balance_link};

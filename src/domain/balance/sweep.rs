@@ -1,11 +1,13 @@
 //! The token sweep, safe on several instances at once: orders nobody fulfilled within the
 //! configured delay are fulfilled; packs past their expiry lose exactly what was left with an
-//! `expiry` entry; accounts whose deficit outlived the grace period in force are suspended;
-//! idempotency keys older than a day are purged; then everything is reconciled.
+//! `expiry` entry; purchasers and resellers are warned before packs expire (`expiry_warnings`);
+//! accounts whose deficit outlived the grace period in force are suspended; idempotency keys older
+//! than a day are purged; then everything is reconciled.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
+use super::expiry_warnings::warn_expiring;
 use super::reconciliation::{ReconciliationReport, reconcile_all_at};
 use super::{NewEntry, fulfil_pack, post};
 use crate::domain::Portal;
@@ -28,6 +30,8 @@ pub struct SweepReport {
     pub purged_keys: u64,
     /// Accounts the sweep suspended: a deficit older than the grace period in force.
     pub suspended_accounts: u64,
+    /// Packs whose purchaser and reseller were warned of their expiry.
+    pub expiry_warnings: u64,
     pub reconciliation: ReconciliationReport,
 }
 
@@ -37,6 +41,7 @@ impl SweepReport {
             || self.expired_packs > 0
             || self.purged_keys > 0
             || self.suspended_accounts > 0
+            || self.expiry_warnings > 0
             || !self.reconciliation.is_ok()
     }
 }
@@ -117,6 +122,7 @@ pub async fn sweep_at(db: &Db, now: DateTime<Utc>, auto_fulfil_after: Duration) 
         report.expired_packs += 1;
         report.expired_tokens = report.expired_tokens.checked_add(current.remaining).unwrap_or_default();
     }
+    report.expiry_warnings = warn_expiring(db, now).await?;
     {
         // The grace period in force today (UTC): an account whose deficit is older is suspended.
         let tx = db.write().await?;

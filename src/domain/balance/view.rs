@@ -63,6 +63,10 @@ pub struct BalanceView {
     pub customer_name: String,
     pub time_zone: String,
     pub status: BalanceStatus,
+    /// When the free trial the reseller recorded ends (none recorded: `None`).
+    pub trial_until: Option<DateTime<Utc>>,
+    /// The trial's last day in the customer's time zone (`YYYY-MM-DD`).
+    pub trial_last_day: Option<String>,
     /// Σ remaining of available packs not yet expired.
     pub available: TokenAmount,
     /// Σ tokens of packs bought and not yet fulfilled.
@@ -171,6 +175,10 @@ fn assemble(
         customer_name: customer.company_name.clone(),
         time_zone: customer.time_zone.name().to_owned(),
         status,
+        trial_until: account.and_then(|a| a.trial_until),
+        trial_last_day: account
+            .and_then(|a| a.trial_until)
+            .map(|until| crate::domain::quotes::last_valid_day(until, customer.time_zone).to_string()),
         available,
         pending,
         deficit,

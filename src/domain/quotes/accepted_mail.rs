@@ -77,11 +77,7 @@ fn confirmation(
             format!("You accepted quotation {number} from {}", partner.name_en),
             format!(
                 "Dear {},\n\nThank you. Quotation {number} (revision {}) from {} was accepted by {name}, and {} has been notified.\nTotal: {total} (tax included)\nSHA-256 of the PDF you accepted: {sha256}\n\nKeep this mail: the hash identifies the exact document you agreed to.\n",
-                if customer.contact_name.trim().is_empty() {
-                    customer.company_name.as_str()
-                } else {
-                    customer.contact_name.as_str()
-                },
+                customer.addressee_en(),
                 quote.revision,
                 partner.name_en,
                 partner.name_en
@@ -92,7 +88,7 @@ fn confirmation(
             format!("【ご承諾の確認】御見積書 {number}（{}）", partner.name_ja),
             format!(
                 "{}\n\n{}の御見積書 {number}（第{}版）を {name} 様のお名前でご承諾いただきました。販売店へ通知済みです。\n合計金額: {total}（税込）\nご承諾いただいた PDF の SHA-256: {sha256}\n\nこのハッシュ値はご承諾いただいた文書そのものを特定します。本メールは保管してください。\n",
-                addressee_ja(customer),
+                customer.addressee_ja(),
                 partner.name_ja,
                 quote.revision
             ),
@@ -104,14 +100,5 @@ fn confirmation(
         body,
         kind: "quote.accepted.customer",
         related_id: Some(quote.id.to_string()),
-    }
-}
-
-/// `会社名 氏名 様` with a contact, `会社名 御中` without one (never both).
-fn addressee_ja(customer: &Customer) -> String {
-    if customer.contact_name.trim().is_empty() {
-        format!("{} 御中", customer.company_name)
-    } else {
-        format!("{} {} 様", customer.company_name, customer.contact_name)
     }
 }

@@ -19,6 +19,8 @@ pub struct Model {
     pub language: String,
     pub time_zone: String,
     pub purchaser_autodesk_id: String,
+    /// When the customer's Autodesk trial began, as the reseller recorded it.
+    pub trial_started_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -65,7 +65,7 @@ struct EndBody {
     effective_to: Value,
 }
 
-fn wrong_type(field: &'static str, en: &'static str, ja: &'static str) -> FieldError {
+pub(super) fn wrong_type(field: &'static str, en: &'static str, ja: &'static str) -> FieldError {
     FieldError::new(field, "wrong_type", en, ja)
 }
 

@@ -1,6 +1,6 @@
 //! `/customers`: the reseller's own customer book.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{State, get, patch, post, routes};
@@ -30,6 +30,7 @@ pub struct CustomerView {
     language: String,
     time_zone: String,
     purchaser_autodesk_id: String,
+    trial_started_on: Option<NaiveDate>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -49,6 +50,7 @@ impl From<Customer> for CustomerView {
             language: r.language,
             time_zone: r.time_zone.name().to_owned(),
             purchaser_autodesk_id: r.purchaser_autodesk_id,
+            trial_started_on: r.trial_started_on,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -74,6 +76,9 @@ struct CustomerBody {
     language: Option<String>,
     time_zone: Option<String>,
     purchaser_autodesk_id: Option<String>,
+    /// The day the customer's Autodesk trial began; `null` clears it.
+    #[serde(default, deserialize_with = "crate::web::partner_view::nullable")]
+    trial_started_on: Option<Option<String>>,
 }
 
 impl CustomerBody {
@@ -95,6 +100,7 @@ impl CustomerBody {
             (&mut input.phone, self.phone),
             (&mut input.postal_code, self.postal_code),
             (&mut input.address, self.address),
+            (&mut input.trial_started_on, self.trial_started_on),
         ] {
             if let Some(value) = value {
                 *target = value.unwrap_or_default();

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Each resource module exposes its routes; they are mounted here.
 
 mod admin;
+mod admin_account_rules;
 mod admin_partners;
 mod admin_prices;
 mod admin_rates;
@@ -35,6 +36,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(admin_partners::routes());
     all.extend(admin_prices::routes());
     all.extend(admin_rates::routes());
+    all.extend(admin_account_rules::routes());
     all.extend(partner_self::routes());
     all.extend(partners::routes());
     all.extend(customers::routes());

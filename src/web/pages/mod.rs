@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod admin_account_rules;
 mod admin_orders;
 mod admin_outbox;
 mod admin_partners;
@@ -25,6 +26,7 @@ pub fn routes() -> Vec<rocket::Route> {
     all.extend(admin_partners::routes());
     all.extend(admin_prices::routes());
     all.extend(admin_rates::routes());
+    all.extend(admin_account_rules::routes());
     all.extend(admin_orders::routes());
     all.extend(balance_link::routes());
     all.extend(admin_outbox::routes());

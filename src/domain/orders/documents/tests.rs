@@ -71,6 +71,7 @@ fn customer(language: &str) -> Customer {
         language: language.to_owned(),
         time_zone: chrono_tz::Asia::Tokyo,
         purchaser_autodesk_id: "buyer@sakura.example".to_owned(),
+        trial_started_on: None,
         created_at: at(2026, 1, 1, 0),
         updated_at: at(2026, 1, 1, 0),
     }

@@ -52,6 +52,8 @@ struct CustomerForm {
     time_zone: String,
     #[field(default = String::new())]
     purchaser_autodesk_id: String,
+    #[field(default = String::new())]
+    trial_started_on: String,
 }
 
 impl CustomerForm {
@@ -68,6 +70,7 @@ impl CustomerForm {
             language: self.language,
             time_zone: self.time_zone,
             purchaser_autodesk_id: self.purchaser_autodesk_id,
+            trial_started_on: self.trial_started_on,
         }
     }
 }
@@ -78,7 +81,7 @@ fn form_view(input: &CustomerInput) -> serde_json::Value {
         "contact_name": input.contact_name, "email": input.email,
         "phone": input.phone, "postal_code": input.postal_code, "address": input.address,
         "country": input.country, "language": input.language, "time_zone": input.time_zone,
-        "purchaser_autodesk_id": input.purchaser_autodesk_id,
+        "purchaser_autodesk_id": input.purchaser_autodesk_id, "trial_started_on": input.trial_started_on,
     })
 }
 
