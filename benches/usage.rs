@@ -3,6 +3,7 @@
 //! names a database server (a new database is created there). Prints events per second.
 //!
 //! `CARGO_TARGET_DIR=… cargo bench --bench usage`
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use std::time::Instant;
 

@@ -33,8 +33,8 @@ pub mod registration_number;
 pub mod slug;
 pub mod tax;
 pub mod tokens;
-pub mod usage_analytics;
 pub mod usage;
+pub mod usage_analytics;
 pub mod web_url;
 
 use std::sync::Arc;

@@ -19,9 +19,9 @@ pub mod sessions;
 pub mod token_rates;
 pub mod tokens;
 pub mod totp;
-pub mod usage_analytics;
-pub mod usage;
 pub mod trial;
+pub mod usage;
+pub mod usage_analytics;
 pub mod users;
 
 use std::sync::Arc;

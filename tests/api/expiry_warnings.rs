@@ -4,8 +4,7 @@
 //! that missed a mark sends only the most urgent warning; empty and voided packs get none.
 
 use chrono::{DateTime, Duration, Utc};
-use flexportal::domain::balance::{NewEntry, post, sweep};
-use flexportal::domain::tokens::reconcile::EntryKind;
+use flexportal::domain::balance::sweep;
 use rocket::http::Status;
 use serde_json::json;
 
@@ -118,47 +117,21 @@ async fn two_sweeps_at_once_send_each_warning_once() {
     reconcile(app.portal()).await;
 }
 
-/// Uses up what is left of the pack with a consumption entry, as usage would.
-async fn use_up(app: &TestApp, pack_id: uuid::Uuid) {
-    use flexportal::storage::tokens;
-    let portal = app.portal();
-    let now = portal.clock.now();
-    let tx = portal.db.write().await.unwrap();
-    let pack = tokens::packs_of_customer(&*tx, customer_of(app, pack_id).await)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.id == pack_id)
-        .unwrap();
-    let taken = pack.remaining.checked_neg().unwrap();
-    assert!(tokens::change_remaining(&*tx, pack.id, pack.remaining, taken).await.unwrap());
-    let entry = NewEntry {
-        pack_id: Some(pack.id),
-        kind: EntryKind::Consumption,
-        tokens: taken,
-        reference: "usage:test".into(),
-        reason: None,
-        actor_user_id: None,
-    };
-    post(&tx, pack.partner_id, pack.customer_id, &[entry], now).await.unwrap();
-    tx.commit().await.unwrap();
-}
-
-async fn customer_of(app: &TestApp, pack_id: uuid::Uuid) -> uuid::Uuid {
-    use sea_orm::EntityTrait;
-    flexportal::storage::entities::pack::Entity::find_by_id(pack_id)
-        .one(app.portal().db.conn())
-        .await
-        .unwrap()
-        .unwrap()
-        .customer_id
+/// Uses up `tokens` through usage ingestion, as Autodesk's usage report would.
+async fn use_up(app: &TestApp, seller: &Reseller, cust: &str, tokens: &str) {
+    crate::usage::developer(app, seller, cust, "dev@customer.example").await;
+    let at = (app.portal().clock.now() - Duration::minutes(1)).to_rfc3339();
+    let event = crate::usage::event("use-up", &at, "dev@customer.example", tokens);
+    let (status, body) = crate::usage::send(app, seller, cust, vec![event]).await;
+    assert_eq!(status, Status::Ok, "{body}");
+    assert_eq!(crate::usage::outcomes(&body), ["applied"], "{body}");
 }
 
 #[rocket::async_test]
 async fn a_pack_with_no_tokens_left_or_voided_gets_no_warning() {
     let (app, seller, cust) = exmp_customer().await;
-    let used = bought(&app, &seller, &cust, 100).await;
-    use_up(&app, used["pack"]["id"].as_str().unwrap().parse().unwrap()).await;
+    bought(&app, &seller, &cust, 100).await;
+    use_up(&app, &seller, &cust, "100").await;
     let quote = accepted_quote(&app, &seller, &cust, 100).await;
     let (_, cancelled) = place(&app, &seller, &quote, "invoice").await;
     let path = format!("/api/v1/orders/{}/cancel", id_of(&cancelled));

@@ -21,6 +21,6 @@ pub use link::{balance_by_link, balance_link};
 pub use reconciliation::{ReconciliationReport, reconcile_all, reconcile_customer};
 pub use record::{CustomerAccount, LedgerRecord, NewEntry, Pack};
 pub use sweep::{SweepReport, sweep, sweep_at};
+pub(crate) use view::status_at;
 pub(crate) use view::visible_customer;
 pub use view::{BalanceStatus, BalanceView, LedgerEntryView, PackView, customer_balance, customer_ledger};
-pub(crate) use view::status_at;

@@ -135,7 +135,11 @@ pub(crate) async fn balance_of(portal: &Portal, customer: &Customer) -> Result<B
 
 /// Where the account stands at `now`: in its trial, owing within or past the `grace` period (or
 /// suspended by the sweep), or active.
-pub(crate) fn status_at(account: Option<&CustomerAccount>, now: DateTime<Utc>, grace: Duration) -> BalanceStatus {
+pub(crate) fn status_at(
+    account: Option<&CustomerAccount>,
+    now: DateTime<Utc>,
+    grace: Duration,
+) -> BalanceStatus {
     let deficit = account.map_or(TokenAmount::ZERO, |a| a.deficit);
     match (account.and_then(|a| a.trial_until), account.and_then(|a| a.deficit_since)) {
         (Some(until), _) if now < until => BalanceStatus::Trial,

@@ -16,8 +16,8 @@ mod public_quotes;
 mod quote_requests;
 pub mod quotes;
 mod totp;
-mod usage_analytics;
 mod usage;
+mod usage_analytics;
 
 use rocket::http::ContentType;
 use rocket::{get, routes};

@@ -41,7 +41,7 @@ pub async fn upload(
     if let Some(key) = key {
         request = request.header(Header::new("Idempotency-Key", key.to_owned()));
     }
-    let response = request.body(body.to_owned()).dispatch().await;
+    let response = request.body(body).dispatch().await;
     let status = response.status();
     (status, response.into_json().await.unwrap_or(Value::Null))
 }
