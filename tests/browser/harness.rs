@@ -69,6 +69,33 @@ impl Server {
         command
     }
 
+    /// Runs `flexportal sweep` beside the server, as a second instance would: it delivers the
+    /// outbox (as `.eml` files in the data folder, the test profile's transport) among its jobs.
+    pub fn sweep(&self) {
+        let port: u16 = self.base.rsplit(':').next().unwrap().parse().unwrap();
+        let status = Self::command(self.dir.path().to_path_buf(), port)
+            .arg("sweep")
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "flexportal sweep");
+    }
+
+    /// The text of every mail delivered so far.
+    pub fn mails(&self) -> Vec<String> {
+        let dir = self.dir.path().join("mail");
+        std::fs::read_dir(dir)
+            .map(|entries| entries.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Writes `content` to a file in the data folder; returns its path.
+    pub fn file(&self, name: &str, content: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+
     /// Creates a user through the command line, as an operator would.
     pub fn create_user(&self, email: &str, role: &str) {
         let port: u16 = self.base.rsplit(':').next().unwrap().parse().unwrap();

@@ -13,3 +13,4 @@ mod order;
 mod request_form;
 mod sign_in;
 mod totp_sign_in;
+mod usage;
