@@ -137,16 +137,20 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             if profile == Profile::Production {
                 return Err("demo-data writes fictional partners and is refused in production".into());
             }
-            for (count, what) in [(customers, "customers"), (usage_events, "usage events")] {
-                if count > 0 {
-                    eprintln!("flexportal: {what} are not available yet; nothing generated for them");
-                }
+            if customers > 0 {
+                eprintln!("flexportal: customers are not available yet; nothing generated for them");
             }
-            if partners == 0 {
-                println!("no partners requested (use --partners N)");
+            if partners == 0 && usage_events == 0 {
+                println!("nothing requested (use --partners N or --usage-events N)");
                 return Ok(ExitCode::SUCCESS);
             }
-            demo_partners(&portal, partners, seed).await
+            if partners > 0 {
+                demo_partners(&portal, partners, seed).await?;
+            }
+            if usage_events > 0 {
+                demo_usage(&portal, usage_events, seed).await?;
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::User { command: UserCommand::Create { email, role, name, partner } } => {
             let partner_id = match (Role::parse(&role).map(Role::needs_partner), partner.as_deref()) {
@@ -259,6 +263,20 @@ fn printable(text: &str, max_chars: usize) -> String {
         out.push('…');
     }
     out
+}
+
+async fn demo_usage(portal: &Portal, events: u64, seed: u64) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let bar = progress_bar(events, "usage events");
+    let result = flexportal::domain::demo_usage::seed_showcase_usage(portal, events, seed, |done| {
+        bar.set_position(done)
+    })
+    .await;
+    bar.finish_and_clear();
+    let applied = result.map_err(describe)?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!("applied {applied} of {events} usage events (seed {seed}) in {seconds:.1} s");
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn demo_partners(portal: &Portal, partners: u64, seed: u64) -> Result<ExitCode, String> {

@@ -29,6 +29,9 @@ pub struct DemoLogin {
     pub role: &'static str,
 }
 
+/// Usage events the first start writes for the showcase partner's customers.
+const DEMO_USAGE_EVENTS: u64 = 600;
+
 /// Creates the demo data when the database has no users; returns the logins made (none when the
 /// database was not empty).
 ///
@@ -56,6 +59,8 @@ pub async fn seed_if_empty(portal: &Portal) -> Result<Vec<DemoLogin>> {
     }
     if let Some(sales) = sales {
         seed_orders(portal, &sales).await?;
+        // Developers and three months of usage, so the usage pages have something to show.
+        super::demo_usage::seed_showcase_usage(portal, DEMO_USAGE_EVENTS, 42, |_| ()).await?;
     }
     Ok(logins)
 }

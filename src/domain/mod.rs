@@ -11,6 +11,7 @@ pub mod contact;
 pub mod customers;
 pub mod demo;
 pub mod demo_orders;
+pub mod demo_usage;
 pub mod documents;
 pub mod error;
 pub mod estimator;

@@ -66,3 +66,33 @@ async fn the_demo_data_has_orders_in_every_state_and_reconciles() {
             .unwrap();
     assert_eq!(accepted, 1, "one accepted quote waits for its order");
 }
+
+#[rocket::async_test]
+async fn demo_usage_is_applied_through_ingestion_once_with_a_weekday_rhythm_and_reconciles() {
+    let options = Options { extra: vec![("demo_data", serde_json::json!(true))], ..Options::default() };
+    let (portal, _db) = fresh_portal(&options).await;
+    flexportal::seed_demo(&portal).await.unwrap();
+    let mut last = 0;
+    let applied = flexportal::domain::demo_usage::seed_showcase_usage(&portal, 2_500, 7, |done| last = done)
+        .await
+        .unwrap();
+    assert_eq!((applied, last), (2_500, 2_500), "every generated event is valid and applied");
+    let again = flexportal::domain::demo_usage::seed_showcase_usage(&portal, 2_500, 7, |_| ()).await.unwrap();
+    assert_eq!(again, 0, "the same seed again finds every event a duplicate");
+    let report = reconcile_all(&portal).await.unwrap();
+    assert!(report.is_ok(), "{report}");
+
+    use flexportal::storage::entities::{usage_daily, usage_event};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let events = usage_event::Entity::find().all(portal.db.conn()).await.unwrap();
+    assert_eq!(events.len(), 2_500 + 600, "the first start's 600 events and these");
+    let weekend = events
+        .iter()
+        .filter(|e| {
+            let day = e.occurred_at.with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
+            matches!(chrono::Datelike::weekday(&day), chrono::Weekday::Sat | chrono::Weekday::Sun)
+        })
+        .count();
+    assert!(weekend * 5 < events.len(), "weekends are quiet: {weekend} of {}", events.len());
+    assert!(usage_daily::Entity::find().count(portal.db.conn()).await.unwrap() > 50, "daily roll-ups kept");
+}
