@@ -7,8 +7,9 @@ use serde_json::json;
 use crate::customer_quote::{post, token_for};
 use crate::harness::{PASSWORD, Server, browser, screenshot_dir};
 
-/// A partner with a sales user and a customer whose quote for 1,200 tokens was accepted.
-fn accepted_quote(server: &Server) -> String {
+/// A published Flex partner with a sales user, and `customer` created by that user; returns the
+/// sales user's token and the customer as created.
+pub fn seller_with_customer(server: &Server, customer: serde_json::Value) -> (String, serde_json::Value) {
     server.create_user("ops@example.com", "admin");
     let ops = token_for(server, "ops@example.com");
     let partner = post(
@@ -27,10 +28,14 @@ fn accepted_quote(server: &Server) -> String {
         json!({"email": "sales@seller.example", "role": "partner_sales", "password": PASSWORD}),
     );
     let sales = token_for(server, "sales@seller.example");
-    let customer = post(
+    let customer = post(server, "/api/v1/customers", &sales, customer);
+    (sales, customer)
+}
+
+/// A partner with a sales user and a customer whose quote for 1,200 tokens was accepted.
+fn accepted_quote(server: &Server) -> String {
+    let (sales, customer) = seller_with_customer(
         server,
-        "/api/v1/customers",
-        &sales,
         json!({"company_name": "株式会社サンプル顧客", "contact_name": "Taro Yamada", "email": "taro@customer.example",
         "country": "JP", "language": "ja", "time_zone": "Asia/Tokyo", "purchaser_autodesk_id": "taro@customer.example"}),
     );

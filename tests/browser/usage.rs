@@ -4,34 +4,15 @@
 use base64::Engine;
 use serde_json::json;
 
-use crate::customer_quote::{post, token_for};
+use crate::customer_quote::post;
 use crate::harness::{PASSWORD, Server, browser, screenshot_dir};
+use crate::order::seller_with_customer;
 
 /// A partner with a sales user and a customer holding a fulfilled pack of 1,000 tokens; returns
 /// the customer's id.
 fn customer_with_tokens(server: &Server) -> String {
-    server.create_user("ops@example.com", "admin");
-    let ops = token_for(server, "ops@example.com");
-    let partner = post(
+    let (sales, customer) = seller_with_customer(
         server,
-        "/api/v1/admin/partners",
-        &ops,
-        json!({"slug": "seller", "csn": "5550000301", "name_ja": "株式会社デモ販売", "name_en": "Demo Sales KK",
-        "tier": "gold", "country": "JP", "regions": ["JP-13"], "languages": ["ja", "en"], "services": ["flex_tokens"],
-        "invoice_registration_number": "T7000012050002", "max_discount_percent": 10, "email": "office@seller.example",
-        "flex_agreement": {"signed_on": "2024-04-01", "expires_on": "2099-03-31"}, "published": true}),
-    );
-    post(
-        server,
-        &format!("/api/v1/admin/partners/{}/users", partner["id"].as_str().unwrap()),
-        &ops,
-        json!({"email": "sales@seller.example", "role": "partner_sales", "password": PASSWORD}),
-    );
-    let sales = token_for(server, "sales@seller.example");
-    let customer = post(
-        server,
-        "/api/v1/customers",
-        &sales,
         json!({"company_name": "Example Design Office", "contact_name": "Taro Yamada", "email": "taro@customer.example",
         "country": "JP", "language": "en", "time_zone": "Asia/Tokyo", "purchaser_autodesk_id": "taro@customer.example"}),
     );
