@@ -59,8 +59,10 @@ async fn developers(portal: &Portal, staff: &Actor, customer: Uuid, domain: &str
                 assignments::create_assignment(portal, staff, &Origin::default(), customer, &input).await?;
             let row = storage::assignments::find(portal.db.conn(), None, customer, view.id).await?;
             if let Some(hash) = row.and_then(|r| r.invite_token_hash) {
-                storage::assignments::mark_accepted(portal.db.conn(), view.id, &hash, portal.clock.now())
-                    .await?;
+                // A write like any other: through the writer, not the read pool.
+                let tx = portal.db.write().await?;
+                storage::assignments::mark_accepted(&*tx, view.id, &hash, portal.clock.now()).await?;
+                tx.commit().await?;
             }
         }
         ids.push(autodesk_id);
