@@ -1,7 +1,8 @@
 //! A customer's free trial: the reseller records the day the Autodesk trial began (customer API and
 //! form); it lasts the trial days of the account rules in force on that day, in the customer's time
-//! zone; the balance status is `trial` until then, the API still gives the numbers plus
-//! `trial_until`, and the balance pages show the trial's last day instead of the balance.
+//! zone; the balance status is `trial` until then, the reseller's API still gives the numbers plus
+//! `trial_until`, and the balance pages and the purchaser's link JSON show the trial's last day
+//! instead of the balance.
 
 use chrono::{DateTime, Utc};
 use flexportal::domain::account_rules::{AccountRulesInput, add_account_rules};
@@ -226,9 +227,22 @@ async fn the_balance_pages_show_the_trials_last_day_instead_of_the_balance() {
     let purchaser = html(&app, &format!("/{path}?lang=en")).await;
     assert!(purchaser.contains("The free trial runs until 2027-02-28."), "{purchaser}");
     assert!(!purchaser.contains("id=\"balance-available\""));
+    // The link's JSON withholds the same numbers as its page.
+    let json_path = format!("/api/v1/public/{}", path);
+    let (status, public) = call(&app, "GET", &json_path, "", Value::Null).await;
+    assert_eq!(status, Status::Ok, "{public}");
+    assert_eq!((&public["status"], &public["trial_last_day"]), (&json!("trial"), &json!("2027-02-28")));
+    for hidden in ["available", "pending", "deficit", "used_12_months", "purchased_total", "packs"] {
+        assert!(public.get(hidden).is_none(), "{hidden} is shown during the trial: {public}");
+    }
 
     app.portal().clock.set(at("2027-03-01T00:00:00+09:00"));
     let purchaser = html(&app, &format!("/{path}?lang=en")).await;
     assert!(purchaser.contains("id=\"balance-available\"") && !purchaser.contains("id=\"balance-trial\""));
+    let (status, public) = call(&app, "GET", &json_path, "", Value::Null).await;
+    assert_eq!(
+        (status, &public["status"], &public["available"]),
+        (Status::Ok, &json!("active"), &json!("100"))
+    );
     reconcile(app.portal()).await;
 }

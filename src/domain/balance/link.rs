@@ -2,11 +2,13 @@
 //! it under the portal's link key, so it is unguessable and needs nothing stored.
 
 use base64::Engine;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-use super::BalanceView;
 use super::view::balance_of;
+use super::{BalanceStatus, BalanceView};
 use crate::domain::Portal;
 use crate::domain::customers::Customer;
 use crate::domain::error::{Error, Result};
@@ -36,6 +38,45 @@ pub fn balance_link(portal: &Portal, customer_id: Uuid) -> String {
 pub async fn balance_by_link(portal: &Portal, token: &str) -> Result<BalanceView> {
     let customer = customer_by_link(portal, token).await?;
     balance_of(portal, &customer).await
+}
+
+/// What the purchaser's link gives as JSON: during the free trial only when it ends, as on the
+/// link's page (Autodesk shows no balance in a trial); afterwards the whole balance.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum PublicBalance {
+    Trial(TrialNotice),
+    Balance(BalanceView),
+}
+
+#[derive(Debug, Serialize)]
+pub struct TrialNotice {
+    pub customer_id: Uuid,
+    pub customer_name: String,
+    pub time_zone: String,
+    pub status: BalanceStatus,
+    pub trial_until: Option<DateTime<Utc>>,
+    pub trial_last_day: Option<String>,
+}
+
+/// The balance a link gives as JSON, withheld during the trial.
+///
+/// # Errors
+/// `NotFound` for a link that is malformed, forged or names no customer.
+pub async fn public_balance_by_link(portal: &Portal, token: &str) -> Result<PublicBalance> {
+    let view = balance_by_link(portal, token).await?;
+    Ok(if view.status == BalanceStatus::Trial {
+        PublicBalance::Trial(TrialNotice {
+            customer_id: view.customer_id,
+            customer_name: view.customer_name,
+            time_zone: view.time_zone,
+            status: view.status,
+            trial_until: view.trial_until,
+            trial_last_day: view.trial_last_day,
+        })
+    } else {
+        PublicBalance::Balance(view)
+    })
 }
 
 /// The customer a link names, once its tag checks out.

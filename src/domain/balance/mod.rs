@@ -17,7 +17,7 @@ mod view;
 pub use expiry_warnings::{WARNING_DAYS, warn_expiring};
 pub use ledger::{adjust, fulfil_pack, post};
 pub(crate) use link::customer_by_link;
-pub use link::{balance_by_link, balance_link};
+pub use link::{PublicBalance, TrialNotice, balance_by_link, balance_link, public_balance_by_link};
 pub use reconciliation::{ReconciliationReport, reconcile_all, reconcile_customer};
 pub use record::{CustomerAccount, LedgerRecord, NewEntry, Pack};
 pub use sweep::{SweepReport, sweep, sweep_at};

@@ -228,8 +228,11 @@ async fn customer_balance_link(
 }
 
 #[get("/public/balance/<token>")]
-async fn public_balance(portal: &State<Portal>, token: &str) -> Result<Json<BalanceView>, WebError> {
-    Ok(Json(balance::balance_by_link(portal, token).await?))
+async fn public_balance(
+    portal: &State<Portal>,
+    token: &str,
+) -> Result<Json<balance::PublicBalance>, WebError> {
+    Ok(Json(balance::public_balance_by_link(portal, token).await?))
 }
 
 #[derive(Deserialize)]
