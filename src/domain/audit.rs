@@ -64,6 +64,37 @@ pub async fn record(
     Ok(())
 }
 
+/// Records what the portal did on its own (the sweep) for `partner`, so the partner's admins see
+/// it in their audit log as well as the operator.
+///
+/// # Errors
+/// The insert failed.
+pub async fn record_system(
+    db: &impl Conn,
+    at: DateTime<Utc>,
+    partner: Uuid,
+    event: AuditEvent<'_>,
+) -> Result<()> {
+    store::insert(
+        db,
+        &AuditEntry {
+            id: Uuid::new_v4(),
+            at,
+            actor_user_id: None,
+            actor_email: None,
+            partner_id: Some(partner),
+            action: event.action.to_owned(),
+            subject_type: event.subject_type.to_owned(),
+            subject_id: event.subject_id,
+            client_ip: None,
+            request_id: None,
+            detail: event.detail,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// A page of the audit log: the operator sees everything, partner admins their own partner's entries.
 ///
 /// # Errors

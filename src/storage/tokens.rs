@@ -331,24 +331,43 @@ pub async fn set_deficit(
     Ok(result.rows_affected == 1)
 }
 
-/// Suspends every account whose deficit began at or before `began_by` and is not suspended yet;
-/// returns how many. Conditional, so a second run (or another instance) changes nothing.
+/// Accounts owing tokens since `began_by` or earlier and not suspended yet.
 ///
 /// # Errors
 /// Database failures.
-pub async fn suspend_overdue(
+pub async fn overdue_unsuspended(
     db: &impl ConnectionTrait,
     began_by: DateTime<Utc>,
+) -> Result<Vec<CustomerAccount>, Error> {
+    let rows = Accounts::find()
+        .filter(customer_account::Column::Deficit.gt(0))
+        .filter(customer_account::Column::SuspendedAt.is_null())
+        .filter(customer_account::Column::DeficitSince.lte(began_by))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(CustomerAccount::from).collect())
+}
+
+/// Suspends `customer`'s account if it still owes tokens since `began_by` or earlier and is not
+/// suspended yet. Conditional, so a second run (or another instance) changes nothing.
+///
+/// # Errors
+/// Database failures.
+pub async fn suspend_if_overdue(
+    db: &impl ConnectionTrait,
+    customer: Uuid,
+    began_by: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<u64, Error> {
+) -> Result<bool, Error> {
     let result = Accounts::update_many()
         .col_expr(customer_account::Column::SuspendedAt, Expr::value(Some(now)))
+        .filter(customer_account::Column::CustomerId.eq(customer))
         .filter(customer_account::Column::Deficit.gt(0))
         .filter(customer_account::Column::SuspendedAt.is_null())
         .filter(customer_account::Column::DeficitSince.lte(began_by))
         .exec(db)
         .await?;
-    Ok(result.rows_affected)
+    Ok(result.rows_affected == 1)
 }
 
 // ---- ledger ----

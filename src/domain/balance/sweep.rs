@@ -11,7 +11,6 @@ use super::expiry_warnings::warn_expiring;
 use super::reconciliation::{ReconciliationReport, reconcile_all_at};
 use super::{NewEntry, fulfil_pack, post};
 use crate::domain::Portal;
-use crate::domain::actor::Origin;
 use crate::domain::audit::{self, AuditEvent};
 use crate::domain::error::{Error, Result};
 use crate::domain::idempotency::KEEP_HOURS;
@@ -95,7 +94,7 @@ pub async fn sweep_at(db: &Db, now: DateTime<Utc>, auto_fulfil_after: Duration) 
             subject_id: Some(order.id.to_string()),
             detail: serde_json::json!({ "number": order.number, "by": "sweep" }),
         };
-        audit::record(&*tx, now, None, None, &Origin::default(), event).await?;
+        audit::record_system(&*tx, now, order.partner_id, event).await?;
         tx.commit().await?;
         report.auto_fulfilled += 1;
     }
@@ -123,13 +122,7 @@ pub async fn sweep_at(db: &Db, now: DateTime<Utc>, auto_fulfil_after: Duration) 
         report.expired_tokens = report.expired_tokens.checked_add(current.remaining).unwrap_or_default();
     }
     report.expiry_warnings = warn_expiring(db, now).await?;
-    {
-        // The grace period in force today (UTC): an account whose deficit is older is suspended.
-        let tx = db.write().await?;
-        let grace = crate::domain::account_rules::in_force_on(&*tx, now.date_naive()).await?.grace();
-        report.suspended_accounts = store::suspend_overdue(&*tx, now - grace, now).await?;
-        tx.commit().await?;
-    }
+    report.suspended_accounts = suspend_overdue(db, now).await?;
     {
         let tx = db.write().await?;
         report.purged_keys = idempotency::purge(&*tx, now - Duration::hours(KEEP_HOURS)).await?;
@@ -137,4 +130,32 @@ pub async fn sweep_at(db: &Db, now: DateTime<Utc>, auto_fulfil_after: Duration) 
     }
     report.reconciliation = reconcile_all_at(db.conn(), now).await?;
     Ok(report)
+}
+
+/// Suspends every account whose deficit outlived the grace period in force today (UTC), each with
+/// an audit entry; returns how many. Conditional, so another run or instance suspends none twice.
+async fn suspend_overdue(db: &Db, now: DateTime<Utc>) -> Result<u64> {
+    let tx = db.write().await?;
+    let rules = crate::domain::account_rules::in_force_on(&*tx, now.date_naive()).await?;
+    let began_by = now - rules.grace();
+    let mut suspended = 0;
+    for account in store::overdue_unsuspended(&*tx, began_by).await? {
+        if !store::suspend_if_overdue(&*tx, account.customer_id, began_by, now).await? {
+            continue;
+        }
+        let event = AuditEvent {
+            action: "account.suspended",
+            subject_type: "customer",
+            subject_id: Some(account.customer_id.to_string()),
+            detail: serde_json::json!({
+                "deficit": account.deficit.to_string(),
+                "deficit_since": account.deficit_since,
+                "grace_days": rules.grace_days,
+            }),
+        };
+        audit::record_system(&*tx, now, account.partner_id, event).await?;
+        suspended += 1;
+    }
+    tx.commit().await?;
+    Ok(suspended)
 }

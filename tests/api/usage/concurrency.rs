@@ -6,7 +6,7 @@
 use chrono::Duration;
 use futures::future::join_all;
 use rocket::http::{ContentType, Status};
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -15,7 +15,7 @@ use crate::common::{Options, reconcile};
 use crate::helpers::{TestApp, bearer, spawn_app_with};
 use crate::orders::{accepted_quote, balance, fulfil, id_of, place, signed_in_again};
 use crate::quotes::{Reseller, customer, reseller};
-use flexportal::storage::entities::account_rule;
+use flexportal::storage::entities::{account_rule, audit_entry};
 
 const DEV: &str = "dev@customer.example";
 const NOW: &str = "2027-01-10T12:00:00+09:00";
@@ -69,6 +69,16 @@ async fn sixty_concurrent_events_beyond_the_balance_all_apply_and_the_deficit_is
         .unwrap()
         .unwrap();
     assert_eq!(account.suspended_at, Some(at(NOW) + Duration::days(14) + Duration::minutes(1)));
+    let audited = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("account.suspended"))
+        .all(app.portal().db.conn())
+        .await
+        .unwrap();
+    assert_eq!(audited.len(), 1, "one audit entry for one suspension, however often the sweep runs");
+    assert_eq!(audited[0].subject_id.as_deref(), Some(cust.as_str()));
+    assert_eq!(audited[0].partner_id, Some(seller.partner_id), "the reseller's admins see it too");
+    let detail: Value = serde_json::from_str(&audited[0].detail).unwrap();
+    assert_eq!((&detail["deficit"], &detail["grace_days"]), (&json!("350"), &json!(14)), "{detail}");
     let seller = signed_in_again(&app, seller).await;
     assert_eq!(balance(&app, &seller, &cust).await["status"], "suspended");
 
