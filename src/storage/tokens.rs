@@ -423,6 +423,29 @@ pub async fn entries_of_customer(
     )
 }
 
+/// The tokens `customer` used after `since`: the sum of its `consumption` and `deficit` entries,
+/// as a positive amount, summed by the database over the (customer, kind, time) index.
+///
+/// # Errors
+/// Database failures.
+pub async fn used_since(
+    db: &impl ConnectionTrait,
+    customer: Uuid,
+    since: DateTime<Utc>,
+) -> Result<TokenAmount, Error> {
+    let kinds = [EntryKind::Consumption.as_str(), EntryKind::Deficit.as_str()];
+    let total: Option<i64> = Ledger::find()
+        .select_only()
+        .column_as(Expr::cust("CAST(COALESCE(-SUM(tokens), 0) AS BIGINT)"), "used")
+        .filter(ledger_entry::Column::CustomerId.eq(customer))
+        .filter(ledger_entry::Column::Kind.is_in(kinds))
+        .filter(ledger_entry::Column::CreatedAt.gt(since))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(TokenAmount::from_thousandths(total.unwrap_or(0)))
+}
+
 /// One page of a customer's entries, newest first, and how many there are.
 ///
 /// # Errors

@@ -127,10 +127,10 @@ pub(crate) async fn balance_of(portal: &Portal, customer: &Customer) -> Result<B
     let now = portal.clock.now();
     let packs = store::packs_of_customer(db, customer.id).await?;
     let account = store::find_account(db, customer.id).await?;
-    let entries = store::entries_of_customer(db, customer.id).await?;
+    let used_12_months = store::used_since(db, customer.id, now - Duration::days(365)).await?;
     let today = now.with_timezone(&customer.time_zone).date_naive();
     let grace = crate::domain::account_rules::in_force_on(db, today).await?.grace();
-    assemble(customer, &packs, account.as_ref(), &entries, now, grace)
+    assemble(customer, &packs, account.as_ref(), used_12_months, now, grace)
 }
 
 /// Where the account stands at `now`: in its trial, owing within or past the `grace` period (or
@@ -156,7 +156,7 @@ fn assemble(
     customer: &Customer,
     packs: &[Pack],
     account: Option<&CustomerAccount>,
-    entries: &[LedgerRecord],
+    used_12_months: TokenAmount,
     now: DateTime<Utc>,
     grace: Duration,
 ) -> Result<BalanceView> {
@@ -166,11 +166,6 @@ fn assemble(
     let horizon = now + Duration::days(90);
     let expiring = sum(packs.iter().filter(usable).filter(|p| p.expires_at <= horizon).map(|p| p.remaining))?;
     let purchased_total = sum(packs.iter().filter(|p| p.status != PackStatus::Voided).map(|p| p.tokens))?;
-    let year_ago = now - Duration::days(365);
-    let used = sum(entries
-        .iter()
-        .filter(|e| matches!(e.kind, EntryKind::Consumption | EntryKind::Deficit) && e.created_at > year_ago)
-        .filter_map(|e| e.tokens.checked_neg()))?;
     let deficit = account.map_or(TokenAmount::ZERO, |a| a.deficit);
     let deficit_since = account.and_then(|a| a.deficit_since);
     let status = status_at(account, now, grace);
@@ -187,7 +182,7 @@ fn assemble(
         pending,
         deficit,
         deficit_since,
-        used_12_months: used,
+        used_12_months,
         purchased_total,
         expiring_90_days: expiring,
         packs: packs.iter().map(|p| PackView::of(p, customer.time_zone)).collect(),

@@ -50,6 +50,7 @@ async fn sixty_concurrent_events_beyond_the_balance_all_apply_and_the_deficit_is
     assert!(results.iter().all(|r| r == "applied"), "{results:?}");
     let shown = balance(&app, &seller, &cust).await;
     assert_eq!((shown["available"].as_str(), shown["deficit"].as_str()), (Some("0"), Some("350")));
+    assert_eq!(shown["used_12_months"], "600", "what came from packs and what became deficit");
     assert_eq!(shown["status"], "grace");
     reconcile(app.portal()).await;
 
