@@ -7,103 +7,21 @@ use crate::web::view::{Template, Views, describe};
 use rocket::http::Status;
 use rocket::response::content::RawHtml;
 use rocket::{State, get, routes};
-use serde::Serialize;
 
 use crate::domain::Portal;
 use crate::domain::actor::Origin;
 use crate::domain::error::Error;
-use crate::domain::partners::search_index::Facets;
-use crate::domain::partners::{SearchQuery, Tier};
+use crate::domain::partners::SearchQuery;
 use crate::web::api::partners::limit_search;
 use crate::web::error::{WebError, field_errors};
 use crate::web::i18n::Lang;
 use crate::web::page::Page;
-use crate::web::partner_view::{Labeled, language_labels, region_labels, service_labels};
 use crate::web::search_params::SearchParams;
 
+mod facets;
 mod fragments;
+use facets::{FacetLinks, href};
 use fragments::{FormList, SearchFragments, card};
-
-#[derive(Serialize)]
-struct FacetLink {
-    label: String,
-    count: usize,
-    href: String,
-    active: bool,
-}
-
-/// The query string for `params` with one field replaced (or removed with `None`) and the page reset.
-fn href(params: &SearchParams, field: &str, value: Option<&str>) -> String {
-    let current = [
-        ("q", &params.q),
-        ("country", &params.country),
-        ("region", &params.region),
-        ("language", &params.language),
-        ("service", &params.service),
-        ("tier", &params.tier),
-        ("flex", &params.flex),
-        ("page", &params.page),
-    ];
-    let mut pairs: Vec<(String, String)> = current
-        .iter()
-        .filter(|(name, _)| *name != field && *name != "page")
-        .filter_map(|(name, value)| {
-            value.as_deref().filter(|v| !v.is_empty()).map(|v| ((*name).to_owned(), v.to_owned()))
-        })
-        .collect();
-    if let Some(value) = value {
-        pairs.push((field.to_owned(), value.to_owned()));
-    }
-    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
-    format!("/partners?{}", query.join("&"))
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// At most this many links per facet group; the rest are reached through the filters.
-const FACET_LINKS: usize = 12;
-
-fn facet_links(params: &SearchParams, query: &SearchQuery, facets: &Facets, lang: Lang) -> serde_json::Value {
-    let links = |field: &str, current: Option<&str>, items: Vec<(String, String, usize)>| -> Vec<FacetLink> {
-        items
-            .into_iter()
-            .map(|(code, label, count)| {
-                let active = current.is_some_and(|c| c.eq_ignore_ascii_case(&code));
-                FacetLink {
-                    label,
-                    count,
-                    href: href(params, field, if active { None } else { Some(&code) }),
-                    active,
-                }
-            })
-            .collect()
-    };
-    let labeled = |entries: &[(String, usize)], label: fn(&[String], Lang) -> Vec<Labeled>| {
-        entries
-            .iter()
-            .take(FACET_LINKS)
-            .map(|(c, n)| {
-                let name = label(std::slice::from_ref(c), lang).pop().map_or_else(|| c.clone(), |l| l.name);
-                (c.clone(), name, *n)
-            })
-            .collect()
-    };
-    let tier_label = |t: Tier| lang.text(&format!("tiers.{}", t.as_str()));
-    let tiers = facets.tier.iter().map(|(t, n)| (t.as_str().to_owned(), tier_label(*t), *n)).collect();
-    serde_json::json!({
-        "tier": links("tier", query.tier.map(Tier::as_str), tiers),
-        "region": links("region", query.region.as_deref(), labeled(&facets.region, region_labels)),
-        "language": links("language", query.language.as_deref(), labeled(&facets.language, language_labels)),
-        "service": links("service", query.service.as_deref(), labeled(&facets.service, service_labels)),
-    })
-}
 
 /// Search pages as anonymous visitors see them, rendered once per directory version, day,
 /// language, path and query. Rendering the page (twenty cards, facets, five select lists) is far
@@ -111,8 +29,9 @@ fn facet_links(params: &SearchParams, query: &SearchQuery, facets: &Facets, lang
 /// name, no CSRF token), so the same query gets the same bytes until the directory or the day
 /// changes. Signed-in visitors always get a fresh render.
 pub struct SearchPages {
-    pages: BoundedCache<PageKey, Arc<str>>,
+    pages: BoundedCache<PageKey, Arc<[u8]>>,
     fragments: SearchFragments,
+    facet_links: FacetLinks,
 }
 
 /// Pages per generation; a page is about 20 KiB, so the cache stays under 5 MiB.
@@ -120,7 +39,11 @@ const SEARCH_PAGES: usize = 128;
 
 impl Default for SearchPages {
     fn default() -> Self {
-        SearchPages { pages: BoundedCache::new(SEARCH_PAGES), fragments: SearchFragments::default() }
+        SearchPages {
+            pages: BoundedCache::new(SEARCH_PAGES),
+            fragments: SearchFragments::default(),
+            facet_links: FacetLinks::default(),
+        }
     }
 }
 
@@ -140,7 +63,7 @@ fn search_page(
     page: &Page,
     origin: &Origin,
     params: SearchParams,
-) -> Result<(Status, RawHtml<Arc<str>>), WebError> {
+) -> Result<(Status, RawHtml<Arc<[u8]>>), WebError> {
     limit_search(portal, origin)?;
     let index = portal.directory.snapshot();
     let today = portal.today();
@@ -184,7 +107,8 @@ fn search_page(
         "previous": (result.page > 1).then(|| page_href(result.page - 1)),
         "next": ((result.page as usize) < pages).then(|| page_href(result.page + 1)),
     });
-    let facets = facet_links(&params, &query, &result.facets, page.lang);
+    let facets =
+        cache.facet_links.groups(views, &params, &query, &result.facets, page.lang).map_err(failed)?;
     let flex_only = query.flex_only;
     let template = page.render(
         "directory/search",
@@ -193,7 +117,7 @@ fn search_page(
             "options": options, "errors": field_errors(&errors, page.lang),
         }),
     );
-    let html: Arc<str> = template.render_with(views).map_err(failed)?.into();
+    let html: Arc<[u8]> = template.render_bytes_with(views).map_err(failed)?.into();
     if let Some(key) = key.filter(|_| status == Status::Ok) {
         cache.pages.insert(key, html.clone());
     }
@@ -208,7 +132,7 @@ fn home(
     page: Page,
     origin: Origin,
     params: SearchParams,
-) -> Result<(Status, RawHtml<Arc<str>>), WebError> {
+) -> Result<(Status, RawHtml<Arc<[u8]>>), WebError> {
     search_page(portal, views, cache, &page, &origin, params)
 }
 
@@ -220,7 +144,7 @@ fn search(
     page: Page,
     origin: Origin,
     params: SearchParams,
-) -> Result<(Status, RawHtml<Arc<str>>), WebError> {
+) -> Result<(Status, RawHtml<Arc<[u8]>>), WebError> {
     search_page(portal, views, cache, &page, &origin, params)
 }
 
