@@ -244,9 +244,10 @@ mod tests {
     fn a_page_gets_the_catalogue_sections_of_its_layout_and_partials() {
         let views = Views::load(&Assets::Embedded).unwrap();
         let tr = views.catalog("directory/search", Lang::En);
-        for section in ["site", "nav", "home", "search", "tiers"] {
+        for section in ["site", "nav", "home", "search"] {
             assert!(tr.get(section).is_some(), "{section} is used by the search page or its layout");
         }
+        assert!(views.catalog("directory/card", Lang::En).get("tiers").is_some(), "a card names its tier");
         assert!(tr.get("admin_prices").is_none(), "the search page does not carry the operator's texts");
         assert!(views.catalog("admin/audit", Lang::Ja).get("pager").is_some(), "the included pager's texts");
     }

@@ -23,6 +23,9 @@ mod fragments;
 use facets::{FacetLinks, href};
 use fragments::{FormList, SearchFragments, card};
 
+/// A search page, as rendered or as kept.
+type SearchPage = (Status, RawHtml<Arc<[u8]>>);
+
 /// Search pages as anonymous visitors see them, rendered once per directory version, day,
 /// language, path and query. Rendering the page (twenty cards, facets, five select lists) is far
 /// dearer than searching; for a visitor who is not signed in the page holds nothing personal (no
@@ -63,7 +66,7 @@ fn search_page(
     page: &Page,
     origin: &Origin,
     params: SearchParams,
-) -> Result<(Status, RawHtml<Arc<[u8]>>), WebError> {
+) -> Result<SearchPage, WebError> {
     limit_search(portal, origin)?;
     let index = portal.directory.snapshot();
     let today = portal.today();
@@ -132,7 +135,7 @@ fn home(
     page: Page,
     origin: Origin,
     params: SearchParams,
-) -> Result<(Status, RawHtml<Arc<[u8]>>), WebError> {
+) -> Result<SearchPage, WebError> {
     search_page(portal, views, cache, &page, &origin, params)
 }
 
@@ -144,7 +147,7 @@ fn search(
     page: Page,
     origin: Origin,
     params: SearchParams,
-) -> Result<(Status, RawHtml<Arc<[u8]>>), WebError> {
+) -> Result<SearchPage, WebError> {
     search_page(portal, views, cache, &page, &origin, params)
 }
 
