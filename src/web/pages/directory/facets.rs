@@ -7,6 +7,7 @@
 //! Up to forty links with this query's own addresses and counts were a quarter of a first render's
 //! cost when each went through the template.
 
+use crate::web::pagination::query_value;
 use std::sync::Arc;
 
 use crate::cache::BoundedCache;
@@ -68,17 +69,8 @@ pub fn href(params: &SearchParams, field: &str, value: Option<&str>) -> String {
     if let Some(value) = value {
         pairs.push((field.to_owned(), value.to_owned()));
     }
-    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", query_value(v))).collect();
     format!("/partners?{}", query.join("&"))
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// One facet group as the page lists it: its parameter, the value chosen, and `(code, count)`.
@@ -153,7 +145,11 @@ impl FacetLinks {
             html.push_str(&pieces[0]);
             html.push_str(&escaped_without);
             if !active {
-                html.push_str(&tera::escape_html(&format!("{separator}{}={}", group.field, encode(code))));
+                html.push_str(&tera::escape_html(&format!(
+                    "{separator}{}={}",
+                    group.field,
+                    query_value(code)
+                )));
             }
             html.push_str(&pieces[1]);
             html.push_str(&count.to_string());
