@@ -1,5 +1,6 @@
--- wrk script: every request a different public search, drawn from 2,820 distinct queries
--- (47 prefectures x 3 languages x 2 Flex settings x 10 texts), so that caches of per-query
+-- wrk script: every request a different public search, drawn from 1,974 distinct queries
+-- (47 prefectures x 3 languages x 2 Flex settings x 10 texts, of which the formula below reaches
+-- 1,974 combinations), so that caches of per-query
 -- results see the misses a real mix of visitors causes. The argument after `--` picks what is asked:
 --   (none)   the JSON API (/api/v1/partners)
 --   html     the search page (/partners) in Japanese (Accept-Language: ja)
