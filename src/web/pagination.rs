@@ -5,6 +5,16 @@ use serde::Serialize;
 
 pub const MAX_PER_PAGE: u64 = 100;
 
+/// A value for a link's query string: everything but RFC 3986's unreserved characters as `%XX`.
+pub fn query_value(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Copy, FromForm)]
 pub struct PageQuery {
     #[field(default = 1)]

@@ -141,7 +141,8 @@ fn money_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value
 /// A template and the data it is rendered with; rendering happens when Rocket sends it.
 pub struct Template {
     name: Cow<'static, str>,
-    context: Result<Context, String>,
+    /// The variables, kept as a map until rendering so the catalogue joins them as a plain clone.
+    context: Result<serde_json::Map<String, Value>, String>,
     /// Set when the template reads the text catalogue as `tr` (every page does).
     lang: Option<Lang>,
 }
@@ -154,7 +155,7 @@ impl Template {
             Ok(_) => Err("the context is not an object".to_owned()),
             Err(e) => Err(e.to_string()),
         };
-        Template { name: name.into(), context: context.and_then(context_of), lang: None }
+        Template { name: name.into(), context, lang: None }
     }
 
     /// Renders with `map` as the variables, taking it as it is, and the catalogue of `lang` as `tr`.
@@ -163,12 +164,8 @@ impl Template {
         map: serde_json::Map<String, Value>,
         lang: Lang,
     ) -> Template {
-        Template { name: name.into(), context: context_of(map), lang: Some(lang) }
+        Template { name: name.into(), context: Ok(map), lang: Some(lang) }
     }
-}
-
-fn context_of(map: serde_json::Map<String, Value>) -> Result<Context, String> {
-    Context::from_value(Value::Object(map)).map_err(|e| e.to_string())
 }
 
 impl Template {
@@ -177,13 +174,29 @@ impl Template {
     /// # Errors
     /// The context could not be built, or the template is missing or fails.
     pub fn render_with(self, views: &Views) -> Result<String, tera::Error> {
-        let lang = self.lang;
-        self.context.map_err(tera::Error::msg).and_then(|mut c| {
-            if let Some(lang) = lang {
-                c.insert("tr", views.catalog(&self.name, lang));
-            }
-            views.render(&self.name, &c)
-        })
+        let (name, context) = self.into_context(views)?;
+        views.render(&name, &context)
+    }
+
+    /// Renders now into bytes, for a handler that keeps them as they are sent: the same output as
+    /// [`Template::render_with`], without checking once more that what Tera wrote is UTF-8.
+    ///
+    /// # Errors
+    /// The context could not be built, or the template is missing or fails.
+    pub fn render_bytes_with(self, views: &Views) -> Result<Vec<u8>, tera::Error> {
+        let (name, context) = self.into_context(views)?;
+        let mut out = Vec::with_capacity(32 * 1024);
+        views.tera.render_to(&name, &context, &mut out)?;
+        Ok(out)
+    }
+
+    fn into_context(self, views: &Views) -> Result<(Cow<'static, str>, Context), tera::Error> {
+        let mut map = self.context.map_err(tera::Error::msg)?;
+        if let Some(lang) = self.lang {
+            // A clone of the cut catalogue; inserting it into a `Context` would serialise it anew.
+            map.insert("tr".to_owned(), views.catalog(&self.name, lang).clone());
+        }
+        Ok((self.name, Context::from_value(Value::Object(map))?))
     }
 }
 
@@ -231,9 +244,10 @@ mod tests {
     fn a_page_gets_the_catalogue_sections_of_its_layout_and_partials() {
         let views = Views::load(&Assets::Embedded).unwrap();
         let tr = views.catalog("directory/search", Lang::En);
-        for section in ["site", "nav", "home", "search", "tiers"] {
+        for section in ["site", "nav", "home", "search"] {
             assert!(tr.get(section).is_some(), "{section} is used by the search page or its layout");
         }
+        assert!(views.catalog("directory/card", Lang::En).get("tiers").is_some(), "a card names its tier");
         assert!(tr.get("admin_prices").is_none(), "the search page does not carry the operator's texts");
         assert!(views.catalog("admin/audit", Lang::Ja).get("pager").is_some(), "the included pager's texts");
     }

@@ -48,6 +48,7 @@ mod quote_revisions;
 mod quote_send_checks;
 mod quotes;
 mod schema;
+mod search_golden;
 mod security_map;
 mod stored_records;
 mod tenancy;

@@ -1,167 +1,52 @@
 //! The public directory: search (`/`, `/partners`) and partner pages (`/partners/{slug}`).
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use crate::cache::BoundedCache;
 use crate::web::view::{Template, Views, describe};
 use rocket::http::Status;
 use rocket::response::content::RawHtml;
 use rocket::{State, get, routes};
-use serde::Serialize;
 
 use crate::domain::Portal;
 use crate::domain::actor::Origin;
 use crate::domain::error::Error;
-use crate::domain::partners::is_flex_eligible;
-use crate::domain::partners::search_index::{Facets, PartnerDoc};
-use crate::domain::partners::{SearchQuery, Tier};
+use crate::domain::partners::SearchQuery;
 use crate::web::api::partners::limit_search;
 use crate::web::error::{WebError, field_errors};
 use crate::web::i18n::Lang;
 use crate::web::page::Page;
-use crate::web::partner_view::{Labeled, country_name, language_labels, region_labels, service_labels};
 use crate::web::search_params::SearchParams;
 
-#[derive(Serialize)]
-struct FacetLink {
-    label: String,
-    count: usize,
-    href: String,
-    active: bool,
-}
+mod facets;
+mod fragments;
+use facets::{FacetLinks, href};
+use fragments::{FormList, SearchFragments, card};
 
-#[derive(Serialize)]
-struct Card<'a> {
-    slug: &'a str,
-    name: &'a str,
-    other_name: &'a str,
-    tier: &'static str,
-    flex_eligible: bool,
-    country: String,
-    regions: Vec<String>,
-    languages: Vec<String>,
-    services: Vec<String>,
-}
-
-fn card<'a>(doc: &'a PartnerDoc, lang: Lang, today: chrono::NaiveDate) -> Card<'a> {
-    let (name, other_name) =
-        if lang == Lang::Ja { (&doc.name_ja, &doc.name_en) } else { (&doc.name_en, &doc.name_ja) };
-    Card {
-        slug: &doc.slug,
-        name,
-        other_name,
-        tier: doc.tier.as_str(),
-        flex_eligible: is_flex_eligible(doc, today),
-        country: country_name(&doc.country, lang),
-        regions: region_labels(&doc.regions, lang).into_iter().map(|l| l.name).collect(),
-        languages: language_labels(&doc.languages, lang).into_iter().map(|l| l.name).collect(),
-        services: service_labels(&doc.services, lang).into_iter().map(|l| l.name).collect(),
-    }
-}
-
-/// The query string for `params` with one field replaced (or removed with `None`) and the page reset.
-fn href(params: &SearchParams, field: &str, value: Option<&str>) -> String {
-    let current = [
-        ("q", &params.q),
-        ("country", &params.country),
-        ("region", &params.region),
-        ("language", &params.language),
-        ("service", &params.service),
-        ("tier", &params.tier),
-        ("flex", &params.flex),
-        ("page", &params.page),
-    ];
-    let mut pairs: Vec<(String, String)> = current
-        .iter()
-        .filter(|(name, _)| *name != field && *name != "page")
-        .filter_map(|(name, value)| {
-            value.as_deref().filter(|v| !v.is_empty()).map(|v| ((*name).to_owned(), v.to_owned()))
-        })
-        .collect();
-    if let Some(value) = value {
-        pairs.push((field.to_owned(), value.to_owned()));
-    }
-    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
-    format!("/partners?{}", query.join("&"))
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// At most this many links per facet group; the rest are reached through the filters.
-const FACET_LINKS: usize = 12;
-
-fn facet_links(params: &SearchParams, query: &SearchQuery, facets: &Facets, lang: Lang) -> serde_json::Value {
-    let links = |field: &str, current: Option<&str>, items: Vec<(String, String, usize)>| -> Vec<FacetLink> {
-        items
-            .into_iter()
-            .map(|(code, label, count)| {
-                let active = current.is_some_and(|c| c.eq_ignore_ascii_case(&code));
-                FacetLink {
-                    label,
-                    count,
-                    href: href(params, field, if active { None } else { Some(&code) }),
-                    active,
-                }
-            })
-            .collect()
-    };
-    let labeled = |entries: &[(String, usize)], label: fn(&[String], Lang) -> Vec<Labeled>| {
-        entries
-            .iter()
-            .take(FACET_LINKS)
-            .map(|(c, n)| {
-                let name = label(std::slice::from_ref(c), lang).pop().map_or_else(|| c.clone(), |l| l.name);
-                (c.clone(), name, *n)
-            })
-            .collect()
-    };
-    let tier_label = |t: Tier| lang.text(&format!("tiers.{}", t.as_str()));
-    let tiers = facets.tier.iter().map(|(t, n)| (t.as_str().to_owned(), tier_label(*t), *n)).collect();
-    serde_json::json!({
-        "tier": links("tier", query.tier.map(Tier::as_str), tiers),
-        "region": links("region", query.region.as_deref(), labeled(&facets.region, region_labels)),
-        "language": links("language", query.language.as_deref(), labeled(&facets.language, language_labels)),
-        "service": links("service", query.service.as_deref(), labeled(&facets.service, service_labels)),
-    })
-}
-
-/// The search form's select lists in `lang`; they never change, so they are built once.
-fn choices(lang: Lang) -> serde_json::Value {
-    static BOTH: LazyLock<[serde_json::Value; 2]> =
-        LazyLock::new(|| [build_choices(Lang::Ja), build_choices(Lang::En)]);
-    BOTH[usize::from(lang == Lang::En)].clone()
-}
-
-fn build_choices(lang: Lang) -> serde_json::Value {
-    serde_json::json!({
-        "prefectures": crate::web::choices::prefectures(lang),
-        "countries": crate::web::choices::countries(lang),
-        "languages": crate::web::choices::languages(lang),
-        "services": crate::web::choices::services(lang),
-        "tiers": crate::web::choices::tiers(),
-    })
-}
+/// A search page, as rendered or as kept.
+type SearchPage = (Status, RawHtml<Arc<[u8]>>);
 
 /// Search pages as anonymous visitors see them, rendered once per directory version, day,
 /// language, path and query. Rendering the page (twenty cards, facets, five select lists) is far
 /// dearer than searching; for a visitor who is not signed in the page holds nothing personal (no
 /// name, no CSRF token), so the same query gets the same bytes until the directory or the day
 /// changes. Signed-in visitors always get a fresh render.
-pub struct SearchPages(BoundedCache<PageKey, Arc<str>>);
+pub struct SearchPages {
+    pages: BoundedCache<PageKey, Arc<[u8]>>,
+    fragments: SearchFragments,
+    facet_links: FacetLinks,
+}
 
 /// Pages per generation; a page is about 20 KiB, so the cache stays under 5 MiB.
 const SEARCH_PAGES: usize = 128;
 
 impl Default for SearchPages {
     fn default() -> Self {
-        SearchPages(BoundedCache::new(SEARCH_PAGES))
+        SearchPages {
+            pages: BoundedCache::new(SEARCH_PAGES),
+            fragments: SearchFragments::default(),
+            facet_links: FacetLinks::default(),
+        }
     }
 }
 
@@ -181,7 +66,7 @@ fn search_page(
     page: &Page,
     origin: &Origin,
     params: SearchParams,
-) -> Result<(Status, RawHtml<String>), WebError> {
+) -> Result<SearchPage, WebError> {
     limit_search(portal, origin)?;
     let index = portal.directory.snapshot();
     let today = portal.today();
@@ -192,8 +77,8 @@ fn search_page(
         directory: index.generation(),
         today,
     });
-    if let Some(html) = key.as_ref().and_then(|k| cache.0.get(k)) {
-        return Ok((Status::Ok, RawHtml(html.to_string())));
+    if let Some(html) = key.as_ref().and_then(|k| cache.pages.get(k)) {
+        return Ok((Status::Ok, RawHtml(html)));
     }
     let (query, errors, status) = match params.to_query() {
         Ok(query) => (query, Vec::new(), Status::Ok),
@@ -203,7 +88,17 @@ fn search_page(
         Err(other) => return Err(other.into()),
     };
     let result = index.search(&query, today);
-    let cards: Vec<Card<'_>> = result.items.iter().map(|doc| card(doc, page.lang, today)).collect();
+    let failed = |e: tera::Error| {
+        tracing::error!(error = %describe(&e), "the search page failed to render");
+        WebError(Error::internal(e))
+    };
+    let cards =
+        cache.fragments.cards(views, &result.items, index.generation(), page.lang, today).map_err(failed)?;
+    let mut options = serde_json::Map::new();
+    for list in FormList::ALL {
+        let html = cache.fragments.options(views, list, &params, page.lang).map_err(failed)?;
+        options.insert(list.field().to_owned(), serde_json::Value::String(html.as_ref().to_owned()));
+    }
     let pages = result.total.div_ceil(result.per_page as usize).max(1);
     let page_href = |n: u32| {
         let mut with_page = href(&params, "page", None);
@@ -215,21 +110,19 @@ fn search_page(
         "previous": (result.page > 1).then(|| page_href(result.page - 1)),
         "next": ((result.page as usize) < pages).then(|| page_href(result.page + 1)),
     });
-    let facets = facet_links(&params, &query, &result.facets, page.lang);
+    let facets =
+        cache.facet_links.groups(views, &params, &query, &result.facets, page.lang).map_err(failed)?;
     let flex_only = query.flex_only;
     let template = page.render(
         "directory/search",
         serde_json::json!({
-            "params": &params, "flex_only": flex_only, "results": cards, "pager": pager, "facets": facets,
-            "choices": choices(page.lang), "errors": field_errors(&errors, page.lang),
+            "params": &params, "flex_only": flex_only, "cards": cards, "pager": pager, "facets": facets,
+            "options": options, "errors": field_errors(&errors, page.lang),
         }),
     );
-    let html = template.render_with(views).map_err(|e| {
-        tracing::error!(error = %describe(&e), "the search page failed to render");
-        WebError(Error::internal(e))
-    })?;
+    let html: Arc<[u8]> = template.render_bytes_with(views).map_err(failed)?.into();
     if let Some(key) = key.filter(|_| status == Status::Ok) {
-        cache.0.insert(key, Arc::from(html.as_str()));
+        cache.pages.insert(key, html.clone());
     }
     Ok((status, RawHtml(html)))
 }
@@ -242,7 +135,7 @@ fn home(
     page: Page,
     origin: Origin,
     params: SearchParams,
-) -> Result<(Status, RawHtml<String>), WebError> {
+) -> Result<SearchPage, WebError> {
     search_page(portal, views, cache, &page, &origin, params)
 }
 
@@ -254,7 +147,7 @@ fn search(
     page: Page,
     origin: Origin,
     params: SearchParams,
-) -> Result<(Status, RawHtml<String>), WebError> {
+) -> Result<SearchPage, WebError> {
     search_page(portal, views, cache, &page, &origin, params)
 }
 

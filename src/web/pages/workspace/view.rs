@@ -1,6 +1,7 @@
 //! How the workspace pages show things: times in a time zone, token counts, place and language
 //! names, field errors keyed by form field, notices after a redirect, and the reply of a form post.
 
+use crate::web::pagination::query_value;
 use crate::web::view::Template;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -103,15 +104,8 @@ pub fn notice(page: &Page, section: &str, done: Option<&str>, known: &[&str]) ->
 pub fn pager_params(params: &[(&str, Option<&str>)]) -> String {
     params
         .iter()
-        .filter_map(|(name, value)| value.filter(|v| !v.is_empty()).map(|v| format!("{name}={}&", encode(v))))
-        .collect()
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
+        .filter_map(|(name, value)| {
+            value.filter(|v| !v.is_empty()).map(|v| format!("{name}={}&", query_value(v)))
         })
         .collect()
 }
