@@ -339,14 +339,19 @@ impl FilterStream<'_> {
 
 #[cfg_attr(feature = "comemo", comemo::memoize)]
 fn deflate_encode_memoized(data: &[u8]) -> Vec<u8> {
-    deflate_encode(data)
+    // flexportal: content streams and CMaps (text) at level 2, see PATCHED.md.
+    deflate_encode_at(data, 2)
 }
 
 pub(crate) fn deflate_encode(data: &[u8]) -> Vec<u8> {
+    // flexportal: binary data such as font programs at level 1, see PATCHED.md.
+    deflate_encode_at(data, 1)
+}
+
+fn deflate_encode_at(data: &[u8], level: u32) -> Vec<u8> {
     use std::io::Write;
 
-    const COMPRESSION_LEVEL: u8 = 6;
-    let mut e = ZlibEncoder::new(Vec::new(), Compression::new(COMPRESSION_LEVEL as u32));
+    let mut e = ZlibEncoder::new(Vec::new(), Compression::new(level));
     e.write_all(data).unwrap();
     e.finish().unwrap()
 }
