@@ -7,6 +7,14 @@ mod readback;
 use super::font::{clean, kit};
 use super::*;
 
+const KINDS: [DocumentKind; 5] = [
+    DocumentKind::Quote,
+    DocumentKind::Invoice,
+    DocumentKind::DeliveryNote,
+    DocumentKind::Receipt,
+    DocumentKind::CreditNote,
+];
+
 const HOSTILE: &str = "<img src=x onerror=alert(1)> ) ( \\ %%EOF /Type /Page 🙂\u{0}\u{7}\u{1b}[31m\u{202e}x";
 
 fn party(name: &str, lines: &[&str], registration: Option<&str>) -> Party {
@@ -138,13 +146,7 @@ fn renders_a_structurally_valid_pdf_with_embedded_font() {
 
 #[test]
 fn every_kind_and_language_renders() {
-    for kind in [
-        DocumentKind::Quote,
-        DocumentKind::Invoice,
-        DocumentKind::DeliveryNote,
-        DocumentKind::Receipt,
-        DocumentKind::CreditNote,
-    ] {
+    for kind in KINDS {
         for lang in [Lang::Ja, Lang::En] {
             let mut doc = sample(lang);
             doc.kind = kind;

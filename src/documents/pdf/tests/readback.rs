@@ -19,13 +19,7 @@ fn pdftotext(bytes: &[u8], name: &str) -> String {
 /// Every kind in both languages, and the documents that stress layout and text handling.
 fn every_document() -> Vec<(String, CommercialDocument)> {
     let mut docs = Vec::new();
-    for kind in [
-        DocumentKind::Quote,
-        DocumentKind::Invoice,
-        DocumentKind::DeliveryNote,
-        DocumentKind::Receipt,
-        DocumentKind::CreditNote,
-    ] {
+    for kind in KINDS {
         for lang in [Lang::Ja, Lang::En] {
             let mut doc = if lang == Lang::Ja { sample(lang) } else { sample_en() };
             doc.kind = kind;
