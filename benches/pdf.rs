@@ -1,4 +1,6 @@
-//! Render time of a realistic one-page quote with QR code, in Japanese and in English.
+//! Render time of a realistic one-page quote with QR code, in Japanese and in English, and of
+//! the two documents every order renders while it holds its partner's document counters: the
+//! invoice (請求書) and the delivery note (納品書).
 
 use std::hint::black_box;
 
@@ -95,6 +97,46 @@ fn quote_en() -> CommercialDocument {
     doc
 }
 
+/// The invoice an order of `quote_ja` issues: order number, transaction date, bank details.
+fn invoice_ja() -> CommercialDocument {
+    let mut doc = quote_ja();
+    doc.kind = DocumentKind::Invoice;
+    doc.number = "EXMP-I-2025-00123".to_owned();
+    doc.revision = None;
+    doc.valid_until = Some("2025年7月31日".to_owned());
+    doc.details = vec![
+        ("注文番号".to_owned(), "EXMP-O-2025-00123".to_owned()),
+        ("取引年月日".to_owned(), "2025年6月2日".to_owned()),
+    ];
+    doc.payment_details = strings(&["みずほ銀行 丸の内支店 普通 1234567", "カ）サンプルリセラー"]);
+    doc.notes = Vec::new();
+    doc.terms = strings(&[
+        "お支払期限: 請求書発行月の翌月末",
+        "振込手数料は貴社にてご負担ください。",
+        "消費税10%対象 ¥162,500 消費税 ¥16,250",
+    ]);
+    doc.verify_code = "I3HD-8WQK-5T".to_owned();
+    doc.verify_url = "https://portal.example.jp/verify/I3HD-8WQK-5T".to_owned();
+    doc
+}
+
+/// The delivery note of the same order: tokens delivered and their last valid day.
+fn delivery_note_ja() -> CommercialDocument {
+    let mut doc = invoice_ja();
+    doc.kind = DocumentKind::DeliveryNote;
+    doc.number = "EXMP-D-2025-00123".to_owned();
+    doc.valid_until = Some("2026年6月1日".to_owned());
+    doc.details.push(("納品数量".to_owned(), "500 トークン".to_owned()));
+    doc.payment_details = Vec::new();
+    doc.terms = strings(&[
+        "トークンは有効期限の日の終わりまで使用できます。未使用分は失効します。",
+        "消費税10%対象 ¥162,500 消費税 ¥16,250",
+    ]);
+    doc.verify_code = "D9MX-2LPR-7C".to_owned();
+    doc.verify_url = "https://portal.example.jp/verify/D9MX-2LPR-7C".to_owned();
+    doc
+}
+
 fn bench(c: &mut Criterion) {
     let ja = quote_ja();
     let en = quote_en();
@@ -102,6 +144,10 @@ fn bench(c: &mut Criterion) {
     let _ = render(&ja);
     c.bench_function("render_quote_ja", |b| b.iter(|| render(black_box(&ja))));
     c.bench_function("render_quote_en", |b| b.iter(|| render(black_box(&en))));
+    let invoice = invoice_ja();
+    let delivery_note = delivery_note_ja();
+    c.bench_function("render_invoice_ja", |b| b.iter(|| render(black_box(&invoice))));
+    c.bench_function("render_delivery_note_ja", |b| b.iter(|| render(black_box(&delivery_note))));
 }
 
 criterion_group!(benches, bench);

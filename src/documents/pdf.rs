@@ -14,6 +14,7 @@ mod paint;
 mod sections;
 #[cfg(test)]
 mod tests;
+mod unhinted;
 
 /// IPAex Gothic, under the IPA Font License (static/fonts/IPA_Font_License.txt). Embedding
 /// it makes rendering independent of the fonts installed on the host.

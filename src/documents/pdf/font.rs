@@ -3,13 +3,14 @@
 
 use std::sync::OnceLock;
 
+use krilla::Data;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use skrifa::charmap::Charmap;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::metrics::GlyphMetrics;
 use skrifa::{FontRef, MetadataProvider};
 
-use super::IPAEX_GOTHIC;
+use super::{IPAEX_GOTHIC, unhinted};
 
 const ELLIPSIS: char = '…';
 
@@ -39,11 +40,19 @@ pub(super) fn kit() -> Option<&'static FontKit> {
 
 impl FontKit {
     fn load(data: &'static [u8]) -> Option<Self> {
+        // The embedded program leaves out hinting (see `unhinted`); the full font is the
+        // fallback should that ever fail on a replaced font file.
+        let program = unhinted::strip(data).map_or_else(|| Data::from(data), Data::from);
+        Self::with_program(data, program)
+    }
+
+    /// Measures with `data` and embeds `program`, which must have the same glyphs and metrics.
+    pub(super) fn with_program(data: &'static [u8], program: Data) -> Option<Self> {
         let font_ref = FontRef::new(data).ok()?;
         let charmap = font_ref.charmap();
         // A 1-ppem size makes skrifa report advances in em units.
         let metrics = font_ref.glyph_metrics(Size::new(1.0), LocationRef::default());
-        let pdf = Font::new(data.into(), 0)?;
+        let pdf = Font::new(program, 0)?;
         Some(Self { pdf, charmap, metrics })
     }
 
