@@ -1,6 +1,8 @@
 //! Usage ingestion throughput: 100 batches of 1,000 events applied through `usage::ingest` for one
-//! customer, on SQLite (a temporary file) or on PostgreSQL when `FLEXPORTAL_BENCH_DATABASE_URL`
-//! names a database server (a new database is created there). Prints events per second.
+//! customer with ten packs of 5,000 tokens (bought through quotes and orders), so the events draw
+//! down across packs and the last ones become deficit; on SQLite (a temporary file) or on
+//! PostgreSQL when `FLEXPORTAL_BENCH_DATABASE_URL` names a database server (a new database is
+//! created there). Prints events per second and the balance afterwards.
 //!
 //! `CARGO_TARGET_DIR=… cargo bench --bench usage`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
@@ -20,6 +22,31 @@ const BATCHES: usize = 100;
 const PER_BATCH: usize = 1000;
 const DEVELOPERS: usize = 20;
 const APIS: [&str; 3] = ["Model Derivative", "Automation API for Fusion", "Design Automation"];
+const PACKS: usize = 10;
+const PACK_TOKENS: i64 = 5000;
+
+/// Buys `tokens` for `customer` the way a reseller does: quote, send, accept on the customer's
+/// behalf, order, fulfil.
+async fn buy(
+    portal: &flexportal::domain::Portal,
+    actor: &Actor,
+    origin: &Origin,
+    customer: Uuid,
+    tokens: i64,
+) {
+    use flexportal::domain::{orders, quotes};
+    let input = quotes::QuoteInput {
+        customer_id: Some(customer),
+        lines: vec![quotes::LineInput { tokens: serde_json::json!(tokens), discount_percent: None }],
+        ..Default::default()
+    };
+    let quote = quotes::create_quote(portal, actor, origin, &input).await.unwrap();
+    quotes::send_quote(portal, actor, origin, quote.id).await.unwrap();
+    quotes::accept_on_behalf(portal, actor, origin, quote.id, "bench").await.unwrap();
+    let order = orders::PlaceOrder { quote_id: Some(quote.id), payment_method: "invoice".into() };
+    let order = orders::place_order(portal, actor, origin, order).await.unwrap();
+    orders::fulfil_order(portal, actor, origin, order.id, None).await.unwrap();
+}
 
 async fn database_url(dir: &std::path::Path) -> String {
     match std::env::var("FLEXPORTAL_BENCH_DATABASE_URL") {
@@ -66,6 +93,7 @@ async fn run() {
         max_discount_percent: "10".into(),
         flex_signed_on: "2024-04-01".into(),
         flex_expires_on: "2099-03-31".into(),
+        published: true,
         ..Default::default()
     };
     let partner =
@@ -116,6 +144,9 @@ async fn run() {
         .await
         .unwrap();
     }
+    for _ in 0..PACKS {
+        buy(&portal, &actor, &origin, customer.id, PACK_TOKENS).await;
+    }
     let start = Instant::now();
     let mut applied = 0;
     for b in 0..BATCHES {
@@ -141,6 +172,11 @@ async fn run() {
     println!(
         "{backend}: {applied} events applied in {BATCHES} batches of {PER_BATCH} in {seconds:.2} s = {:.0} events/s",
         applied as f64 / seconds
+    );
+    let balance = flexportal::domain::balance::customer_balance(&portal, &actor, customer.id).await.unwrap();
+    println!(
+        "afterwards: available {}, deficit {}, used {}",
+        balance.available, balance.deficit, balance.used_12_months
     );
     let report = flexportal::domain::balance::reconcile_all(&portal).await.unwrap();
     println!("{report}");
