@@ -144,10 +144,48 @@ async fn fixture(client: &Client, today: NaiveDate) -> (String, String, String) 
         rows.len(),
         started.elapsed().as_secs_f64()
     );
+    let started = Instant::now();
+    insert_raw_events(portal, customer_id, partner.id, today).await;
+    println!("{EVENTS} raw usage events written in {:.1} s", started.elapsed().as_secs_f64());
     let link =
         call(client, "GET", &format!("/api/v1/customers/{customer}/balance-link"), &token, json!(null)).await;
     let link = format!("/balance/{}", link["url"].as_str().unwrap().rsplit('/').next().unwrap());
     (token, customer, link)
+}
+
+/// The raw events behind the roll-ups, so the tables are as large as a real customer's and any
+/// query that touched raw events would show in the timings. One statement generates them.
+async fn insert_raw_events(
+    portal: &flexportal::domain::Portal,
+    customer: Uuid,
+    partner: Uuid,
+    today: NaiveDate,
+) {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let backend = portal.db.backend();
+    let (a, b, c, d) = match backend {
+        DbBackend::Postgres => ("$1", "$2", "$3", "$4"),
+        _ => ("?", "?", "?", "?"),
+    };
+    let sql = format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {EVENTS}) \
+         INSERT INTO usage_events (customer_id, event_id, partner_id, occurred_at, autodesk_id, app, api, \
+         units_thousandths, tokens, charged, uncharged, over_cap, batch_id, received_at) \
+         SELECT {a}, 'raw-' || i, {b}, {c}, 'developer' || (i % {DEVELOPERS}) || '@customer.example', NULL, \
+         'model-derivative', 1000, 1, 1, 0, FALSE, {d}, {c} FROM n"
+    );
+    let at = today.and_hms_opt(0, 0, 0).unwrap().and_utc() - chrono::Duration::days(1);
+    let values = vec![customer.into(), partner.into(), at.into(), Uuid::new_v4().into()];
+    let statement = match backend {
+        DbBackend::Postgres => Statement::from_sql_and_values(backend, sql, values),
+        _ => {
+            // SQLite's `?` are positional: the time is bound a second time for `received_at`.
+            let mut values = values;
+            values.push(at.into());
+            Statement::from_sql_and_values(backend, sql, values)
+        }
+    };
+    portal.db.conn().execute_raw(statement).await.unwrap();
 }
 
 fn percentile(sorted: &[Duration], p: usize) -> Duration {
