@@ -96,7 +96,12 @@ fn the_reseller_orders_an_accepted_quote_downloads_the_invoice_fulfils_and_sees_
 
     browser.fill("#autodesk_order_ref", "ADSK-12345").unwrap();
     browser.click("#fulfil-order").unwrap();
-    assert_eq!(browser.text("#order-notice").unwrap(), "The order was fulfilled: its tokens are available.");
+    // The click submits a form: wait for the next page rather than reading the old one's notice.
+    let fulfilled = "The order was fulfilled: its tokens are available.";
+    crate::harness::wait_until("the fulfilled order's page", std::time::Duration::from_secs(10), || {
+        browser.text("#order-notice").is_ok_and(|t| t == fulfilled)
+    });
+    assert_eq!(browser.text("#order-notice").unwrap(), fulfilled);
     assert_eq!(browser.text("#pack-status").unwrap(), "Available");
     let last_day = browser.text("#pack-expiry").unwrap();
 
