@@ -44,24 +44,9 @@ pub async fn record(
     origin: &Origin,
     event: AuditEvent<'_>,
 ) -> Result<()> {
-    store::insert(
-        db,
-        &AuditEntry {
-            id: Uuid::new_v4(),
-            at,
-            actor_user_id: actor.map(|a| a.user_id),
-            actor_email: actor.map(|a| a.email.clone()).or_else(|| actor_email.map(str::to_owned)),
-            partner_id: actor.and_then(|a| a.partner_id),
-            action: event.action.to_owned(),
-            subject_type: event.subject_type.to_owned(),
-            subject_id: event.subject_id,
-            client_ip: origin.client_ip.clone(),
-            request_id: origin.request_id.clone(),
-            detail: event.detail,
-        },
-    )
-    .await?;
-    Ok(())
+    let email = actor.map(|a| a.email.clone()).or_else(|| actor_email.map(str::to_owned));
+    let who = Who { user_id: actor.map(|a| a.user_id), email, partner_id: actor.and_then(|a| a.partner_id) };
+    insert(db, at, who, origin, event).await
 }
 
 /// Records what the portal did on its own (the sweep) for `partner`, so the partner's admins see
@@ -75,19 +60,37 @@ pub async fn record_system(
     partner: Uuid,
     event: AuditEvent<'_>,
 ) -> Result<()> {
+    let who = Who { user_id: None, email: None, partner_id: Some(partner) };
+    insert(db, at, who, &Origin::default(), event).await
+}
+
+/// Who an entry is by, and for which partner.
+struct Who {
+    user_id: Option<Uuid>,
+    email: Option<String>,
+    partner_id: Option<Uuid>,
+}
+
+async fn insert(
+    db: &impl Conn,
+    at: DateTime<Utc>,
+    who: Who,
+    origin: &Origin,
+    event: AuditEvent<'_>,
+) -> Result<()> {
     store::insert(
         db,
         &AuditEntry {
             id: Uuid::new_v4(),
             at,
-            actor_user_id: None,
-            actor_email: None,
-            partner_id: Some(partner),
+            actor_user_id: who.user_id,
+            actor_email: who.email,
+            partner_id: who.partner_id,
             action: event.action.to_owned(),
             subject_type: event.subject_type.to_owned(),
             subject_id: event.subject_id,
-            client_ip: None,
-            request_id: None,
+            client_ip: origin.client_ip.clone(),
+            request_id: origin.request_id.clone(),
             detail: event.detail,
         },
     )

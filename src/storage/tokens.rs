@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -331,6 +331,14 @@ pub async fn set_deficit(
     Ok(result.rows_affected == 1)
 }
 
+/// Owing tokens since `began_by` or earlier, and not suspended yet.
+fn overdue_unsuspended_since(began_by: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(customer_account::Column::Deficit.gt(0))
+        .add(customer_account::Column::SuspendedAt.is_null())
+        .add(customer_account::Column::DeficitSince.lte(began_by))
+}
+
 /// Accounts owing tokens since `began_by` or earlier and not suspended yet.
 ///
 /// # Errors
@@ -339,12 +347,7 @@ pub async fn overdue_unsuspended(
     db: &impl ConnectionTrait,
     began_by: DateTime<Utc>,
 ) -> Result<Vec<CustomerAccount>, Error> {
-    let rows = Accounts::find()
-        .filter(customer_account::Column::Deficit.gt(0))
-        .filter(customer_account::Column::SuspendedAt.is_null())
-        .filter(customer_account::Column::DeficitSince.lte(began_by))
-        .all(db)
-        .await?;
+    let rows = Accounts::find().filter(overdue_unsuspended_since(began_by)).all(db).await?;
     Ok(rows.into_iter().map(CustomerAccount::from).collect())
 }
 
@@ -362,9 +365,7 @@ pub async fn suspend_if_overdue(
     let result = Accounts::update_many()
         .col_expr(customer_account::Column::SuspendedAt, Expr::value(Some(now)))
         .filter(customer_account::Column::CustomerId.eq(customer))
-        .filter(customer_account::Column::Deficit.gt(0))
-        .filter(customer_account::Column::SuspendedAt.is_null())
-        .filter(customer_account::Column::DeficitSince.lte(began_by))
+        .filter(overdue_unsuspended_since(began_by))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
