@@ -341,6 +341,12 @@ impl SearchIndex {
 
     /// Approximate heap held by the index, for capacity planning and a metrics gauge.
     pub fn heap_bytes(&self) -> usize {
+        self.heap_parts().iter().map(|(_, bytes)| bytes).sum()
+    }
+
+    /// [`Self::heap_bytes`] by part: the shown documents, the normalised text, the gram keys and
+    /// postings, the code postings and the slug order.
+    pub fn heap_parts(&self) -> [(&'static str, usize); 5] {
         let strings = |v: &[String]| v.iter().map(|s| s.capacity() + size_of::<String>()).sum::<usize>();
         let docs: usize = self
             .docs
@@ -361,7 +367,13 @@ impl SearchIndex {
             + self.gram_postings.iter().map(|p| p.heap_bytes() + size_of::<Posting>()).sum::<usize>();
         let codes = [&self.country, &self.region, &self.language, &self.service].map(CodeField::heap_bytes);
         let texts = self.texts.iter().map(|t| t.len() + size_of::<Box<str>>()).sum::<usize>();
-        docs + texts + grams + self.slug_order.capacity() * 4 + codes.iter().sum::<usize>()
+        [
+            ("documents", docs),
+            ("text", texts),
+            ("grams", grams),
+            ("codes", codes.iter().sum()),
+            ("slug order", self.slug_order.capacity() * 4),
+        ]
     }
 }
 
