@@ -13,16 +13,17 @@ use serde::{Deserialize, Serialize};
 
 use super::SearchIndex;
 use super::codes::CodeField;
+use super::doc_text::DocTexts;
 use super::model::{Facets, PartnerDoc};
 use super::postings::Posting;
 
 /// Bumped whenever the index's shape changes, so an old snapshot is never misread.
-pub(super) const FORMAT: u32 = 1;
+pub(super) const FORMAT: u32 = 2;
 
 #[derive(Serialize)]
 struct Written<'a> {
     docs: &'a [PartnerDoc],
-    texts: &'a [Box<str>],
+    texts: &'a DocTexts,
     gram_keys: &'a [u64],
     gram_postings: &'a [Posting],
     slug_order: &'a [u32],
@@ -34,7 +35,7 @@ struct Written<'a> {
 #[derive(Deserialize)]
 struct Stored {
     docs: Vec<PartnerDoc>,
-    texts: Vec<Box<str>>,
+    texts: DocTexts,
     gram_keys: Vec<u64>,
     gram_postings: Vec<Posting>,
     slug_order: Vec<u32>,
