@@ -6,7 +6,6 @@
 //! already in result order, a tier is a contiguous ordinal range, and a page is a skip/take.
 
 mod codes;
-mod doc_text;
 mod model;
 mod postings;
 pub mod search_text;
@@ -23,12 +22,11 @@ use chrono::NaiveDate;
 
 use super::flex::is_flex_eligible;
 use codes::{CodeField, sorted_facet};
-use doc_text::{DocTexts, Term};
 pub use model::{
     DEFAULT_PER_PAGE, Facets, MAX_PER_PAGE, PartnerDoc, SearchQuery, SearchResult, Tier, UnknownTier,
 };
 use postings::{Posting, PostingBuilder, intersect, to_bits};
-use search_text::{GramMap, for_each_gram, posting_is_exact, query_terms, term_keys};
+use search_text::{GramMap, for_each_gram, posting_is_exact, query_terms, searchable_text, term_keys};
 pub use search_text::{MAX_QUERY_CHARS, MAX_QUERY_TERMS, normalize};
 pub use snapshot::SnapshotError;
 use summaries::{Summary, SummaryCache, SummaryKey, summary_cache};
@@ -36,8 +34,10 @@ use summaries::{Summary, SummaryCache, SummaryKey, summary_cache};
 pub struct SearchIndex {
     /// Published documents in result order; a document's position is its ordinal.
     docs: Vec<PartnerDoc>,
-    /// How each document's text is matched, mostly in place in `docs`.
-    texts: DocTexts,
+    /// Normalised searchable text per document. One allocation each rather than one shared buffer:
+    /// slicing a shared buffer checks char boundaries at both ends, and on a large directory the far
+    /// end is a cache miss of its own when verifying a term that matches early in the text.
+    texts: Vec<Box<str>>,
     /// Sorted gram keys and their postings, side by side.
     gram_keys: Vec<u64>,
     gram_postings: Vec<Posting>,
@@ -70,7 +70,13 @@ impl SearchIndex {
         docs.sort_by_cached_key(|d| (d.tier, d.name_en.to_lowercase(), d.slug.clone(), d.id));
         let universe = docs.len() as u32;
 
-        let texts = DocTexts::build(&docs);
+        let mut texts = Vec::with_capacity(docs.len());
+        for d in &docs {
+            // Verification stops at the first hit, so names (what people type) go first and the
+            // Japanese description, the longest in bytes, goes last.
+            let fields = [&*d.name_ja, &*d.name_en, &*d.slug, &*d.description_en, &*d.description_ja];
+            texts.push(searchable_text(&fields).into_boxed_str());
+        }
 
         let mut tier_starts = [universe; 5];
         for (i, t) in Tier::ALL.into_iter().enumerate() {
@@ -136,7 +142,7 @@ impl SearchIndex {
         // Per gram: documents seen so far, and the last one counted (plus one, so 0 means none).
         let mut seen: GramMap<(u32, u32)> = GramMap::default();
         for ord in 0..universe {
-            self.for_each_gram_of(ord, |g| {
+            for_each_gram(self.text_of(ord as usize), |g| {
                 let (count, last) = seen.entry(g).or_insert((0, 0));
                 if *last != ord + 1 {
                     (*count, *last) = (*count + 1, ord + 1);
@@ -154,7 +160,7 @@ impl SearchIndex {
         }
         drop(seen);
         for ord in 0..universe {
-            self.for_each_gram_of(ord, |g| {
+            for_each_gram(self.text_of(ord as usize), |g| {
                 if let Some(b) = slots.get(&g).and_then(|&slot| builders.get_mut(slot as usize)) {
                     b.push(ord);
                 }
@@ -162,13 +168,6 @@ impl SearchIndex {
         }
         self.gram_keys = keys.into_iter().map(|(k, _)| k).collect();
         self.gram_postings = builders.into_iter().map(PostingBuilder::finish).collect();
-    }
-
-    /// Calls `f` with every gram of document `ord`'s normalised fields, repeats included.
-    fn for_each_gram_of(&self, ord: u32, mut f: impl FnMut(u64)) {
-        if let Some(doc) = self.docs.get(ord as usize) {
-            self.texts.for_each_field(ord as usize, doc, |field| for_each_gram(field, &mut f));
-        }
     }
 
     pub fn search(&self, q: &SearchQuery, today: NaiveDate) -> SearchResult<'_> {
@@ -255,13 +254,9 @@ impl SearchIndex {
         }
         let mut lists = plan.lists.clone();
         lists.extend(plan.eligible.as_deref());
-        let unproven: Vec<Term> =
-            plan.terms.iter().filter(|t| !posting_is_exact(t)).map(|t| Term::new(t)).collect();
-        let mut verified = |ord: u32| {
-            self.docs
-                .get(ord as usize)
-                .is_some_and(|doc| unproven.iter().all(|t| self.texts.contains(ord as usize, doc, t)))
-        };
+        let unproven: Vec<&str> =
+            plan.terms.iter().map(String::as_str).filter(|t| !posting_is_exact(t)).collect();
+        let mut verified = |ord: u32| unproven.iter().all(|t| self.text_of(ord as usize).contains(t));
         intersect(&mut lists, plan.range.clone(), limit, &mut verified)
     }
 
@@ -308,6 +303,10 @@ impl SearchIndex {
         self.tier_starts[tier.rank()]..self.tier_starts[tier.rank() + 1]
     }
 
+    fn text_of(&self, ord: usize) -> &str {
+        self.texts.get(ord).map_or("", |t| t)
+    }
+
     /// Exact, case-sensitive slug match among published partners.
     pub fn get_by_slug(&self, slug: &str) -> Option<&PartnerDoc> {
         let i = self.slug_order.partition_point(|&o| self.docs[o as usize].slug.as_str() < slug);
@@ -345,7 +344,7 @@ impl SearchIndex {
         self.heap_parts().iter().map(|(_, bytes)| bytes).sum()
     }
 
-    /// [`Self::heap_bytes`] by part: the shown documents, the normalised text where it is kept apart, the gram keys and
+    /// [`Self::heap_bytes`] by part: the shown documents, the normalised text, the gram keys and
     /// postings, the code postings and the slug order.
     pub fn heap_parts(&self) -> [(&'static str, usize); 5] {
         let strings = |v: &[String]| v.iter().map(|s| s.capacity() + size_of::<String>()).sum::<usize>();
@@ -367,7 +366,7 @@ impl SearchIndex {
         let grams = self.gram_keys.capacity() * 8
             + self.gram_postings.iter().map(|p| p.heap_bytes() + size_of::<Posting>()).sum::<usize>();
         let codes = [&self.country, &self.region, &self.language, &self.service].map(CodeField::heap_bytes);
-        let texts = self.texts.heap_bytes();
+        let texts = self.texts.iter().map(|t| t.len() + size_of::<Box<str>>()).sum::<usize>();
         [
             ("documents", docs),
             ("text", texts),
@@ -381,7 +380,7 @@ impl SearchIndex {
 /// What an index is made of, apart from its caches (see [`SearchIndex::assemble`]).
 struct Parts {
     docs: Vec<PartnerDoc>,
-    texts: DocTexts,
+    texts: Vec<Box<str>>,
     gram_keys: Vec<u64>,
     gram_postings: Vec<Posting>,
     slug_order: Vec<u32>,

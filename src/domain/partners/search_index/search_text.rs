@@ -7,9 +7,8 @@ use unicode_normalization::UnicodeNormalization;
 /// cap bounds the work a single request can cause (NFKC can expand a char up to 18x, still bounded).
 pub const MAX_QUERY_CHARS: usize = 100;
 
-/// Joins the normalised fields of one document where they are kept together. Normalised text never
-/// contains whitespace other than a single ASCII space and query terms contain none at all, so no
-/// term can match across it.
+/// Joins the searchable fields of one document. Normalised text never contains whitespace other
+/// than a single ASCII space and query terms contain none at all, so no term can match across it.
 pub(super) const FIELD_SEPARATOR: char = '\n';
 
 /// Gram keys pack chars into a u64. Unigrams use a high half no char can take (chars stop at
@@ -87,17 +86,19 @@ pub(super) fn posting_is_exact(term: &str) -> bool {
     term.chars().nth(2).is_none()
 }
 
-/// Calls `f` with every gram of one normalised field, repeats included. Fields are passed one at a
-/// time, so no gram spans two of them: no query term can, so indexing such grams would only cost
+/// Calls `f` with every gram of a document's joined text, repeats included. Grams spanning the
+/// field separator are left out: no query term can contain it, so indexing them would only cost
 /// memory.
-pub(super) fn for_each_gram(field: &mut dyn Iterator<Item = char>, f: &mut impl FnMut(u64)) {
-    let mut prev: Option<char> = None;
-    for c in field {
-        f(unigram_key(c));
-        if let Some(p) = prev {
-            f(bigram_key(p, c));
+pub(super) fn for_each_gram(text: &str, mut f: impl FnMut(u64)) {
+    for field in text.split(FIELD_SEPARATOR) {
+        let mut prev: Option<char> = None;
+        for c in field.chars() {
+            f(unigram_key(c));
+            if let Some(p) = prev {
+                f(bigram_key(p, c));
+            }
+            prev = Some(c);
         }
-        prev = Some(c);
     }
 }
 
@@ -126,3 +127,15 @@ impl std::hash::Hasher for GramHasher {
 }
 
 pub(super) type GramMap<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<GramHasher>>;
+
+/// The text a document is searched by: each field normalised on its own, then joined.
+pub(super) fn searchable_text(fields: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(FIELD_SEPARATOR);
+        }
+        out.push_str(&normalize(field));
+    }
+    out
+}

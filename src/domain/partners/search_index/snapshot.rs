@@ -13,17 +13,16 @@ use serde::{Deserialize, Serialize};
 
 use super::SearchIndex;
 use super::codes::CodeField;
-use super::doc_text::DocTexts;
 use super::model::{Facets, PartnerDoc};
 use super::postings::Posting;
 
 /// Bumped whenever the index's shape changes, so an old snapshot is never misread.
-pub(super) const FORMAT: u32 = 2;
+pub(super) const FORMAT: u32 = 1;
 
 #[derive(Serialize)]
 struct Written<'a> {
     docs: &'a [PartnerDoc],
-    texts: &'a DocTexts,
+    texts: &'a [Box<str>],
     gram_keys: &'a [u64],
     gram_postings: &'a [Posting],
     slug_order: &'a [u32],
@@ -35,7 +34,7 @@ struct Written<'a> {
 #[derive(Deserialize)]
 struct Stored {
     docs: Vec<PartnerDoc>,
-    texts: DocTexts,
+    texts: Vec<Box<str>>,
     gram_keys: Vec<u64>,
     gram_postings: Vec<Posting>,
     slug_order: Vec<u32>,
