@@ -15,7 +15,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{ContentType, Cookie, Header, Status};
 use rocket::local::asynchronous::Client;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -200,7 +200,8 @@ async fn in_process(client: &Client, name: &str, path: &str, token: &str) {
     let ask = || async {
         let response = client
             .get(path.to_owned())
-            .header(Header::new("Cookie", format!("fp_session={token}")))
+            // A local request reads cookies only from its jar, not from a raw `Cookie` header.
+            .cookie(Cookie::new("fp_session", token.to_owned()))
             .dispatch()
             .await;
         assert_eq!(response.status(), Status::Ok, "{path}");
