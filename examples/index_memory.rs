@@ -4,34 +4,14 @@
 //!     cargo run --release --example index_memory -- 100000
 
 use flexportal::domain::partners::demo;
-use flexportal::domain::partners::search_index::{PartnerDoc, SearchIndex};
-use uuid::Uuid;
+use flexportal::domain::partners::search_index::SearchIndex;
 
 fn main() {
     let count = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(100_000);
-    let docs: Vec<PartnerDoc> = demo::generate(count, 7)
-        .into_iter()
-        .map(|input| {
-            let Ok(valid) = input.parse() else { panic!("a generated partner did not parse") };
-            PartnerDoc {
-                id: Uuid::new_v4(),
-                slug: valid.slug,
-                name_ja: valid.name_ja,
-                name_en: valid.name_en,
-                description_ja: valid.description_ja,
-                description_en: valid.description_en,
-                tier: valid.tier,
-                country: valid.country,
-                regions: valid.regions,
-                languages: valid.languages,
-                services: valid.services,
-                website: valid.website,
-                published: valid.published,
-                flex_signed_on: valid.flex_signed_on,
-                flex_expires_on: valid.flex_expires_on,
-            }
-        })
-        .collect();
+    let docs = match demo::generate_docs(count, 7) {
+        Ok(docs) => docs,
+        Err(e) => panic!("{e}"),
+    };
     let before = resident_mib();
     let index = SearchIndex::build(docs);
     let after = resident_mib();

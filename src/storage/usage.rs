@@ -63,12 +63,9 @@ pub struct DailyAddition {
 
 /// Which of `ids` the customer already has stored.
 ///
-/// On PostgreSQL the ids go as one JSON array and each is looked up in the primary key on its own
-/// (a lateral subquery with `LIMIT 1` the planner cannot turn into a scan). As a list of bound
-/// parameters (`IN ($2, …, $1001)`) or as `= ANY` of an array, a stale row estimate for the customer
-/// (a table filling faster than it is analysed) made the planner read all the customer's events and
-/// compare each with every id: 660 events/s once 100,000 were stored. SQLite looks up an `IN` list
-/// in the index as it is.
+/// On PostgreSQL each id (sent as one JSON array) is looked up in the primary key by a lateral
+/// subquery with `LIMIT 1`: an `IN` list or `= ANY` was planned from stale row estimates as a scan of
+/// all the customer's events, compared with every id. SQLite looks an `IN` list up in the index.
 ///
 /// # Errors
 /// Database failures.

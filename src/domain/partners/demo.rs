@@ -42,6 +42,25 @@ pub fn generate(count: usize, seed: u64) -> Vec<PartnerInput> {
     (0..count.min(MAX_PARTNERS) as u64).map(|index| partner_at(seed, index)).collect()
 }
 
+/// The search documents of [`generate`]'s partners, as the directory would load them once stored:
+/// for measuring the search index without a database.
+///
+/// # Errors
+/// `Internal` when a generated partner does not parse (a generator bug).
+pub fn generate_docs(count: usize, seed: u64) -> Result<Vec<super::PartnerDoc>> {
+    let epoch = chrono::DateTime::UNIX_EPOCH;
+    generate(count, seed)
+        .into_iter()
+        .enumerate()
+        .map(|(index, input)| {
+            let valid = input.parse().map_err(|e| {
+                Error::Internal(format!("generated partner {index} (seed {seed}) is invalid: {e}").into())
+            })?;
+            Ok(super::doc_of(&row_from(Uuid::new_v4(), valid, String::new(), epoch, epoch)))
+        })
+        .collect()
+}
+
 /// Writes the first `count` partners of the directory for `seed` in batches, skipping any whose
 /// slug or CSN is already taken (so running it twice adds nothing); returns how many were written.
 /// `progress` hears how many partners have been handled so far.
