@@ -6,10 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set,
-    Statement,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
 use super::Error;
@@ -22,6 +19,9 @@ use super::entities::usage_event::{self, Entity as Events};
 use crate::domain::tokens::TokenAmount;
 use crate::domain::tokens::drawdown::AvailablePack;
 use crate::domain::tokens::reconcile::{EntryKind, PackStatus};
+
+mod existing;
+pub use existing::existing_ids;
 
 /// Rows per multi-row statement: 14 columns × 500 stays far below SQLite's and PostgreSQL's limits
 /// on bound parameters.
@@ -59,55 +59,6 @@ pub struct DailyAddition {
     pub autodesk_id: String,
     pub tokens: TokenAmount,
     pub events: i64,
-}
-
-/// Which of `ids` the customer already has stored.
-///
-/// On PostgreSQL each id (sent as one JSON array) is looked up in the primary key by a lateral
-/// subquery with `LIMIT 1`: an `IN` list or `= ANY` was planned from stale row estimates as a scan of
-/// all the customer's events, compared with every id. SQLite looks an `IN` list up in the index.
-///
-/// # Errors
-/// Database failures.
-pub async fn existing_ids(
-    db: &impl ConnectionTrait,
-    customer: Uuid,
-    ids: &[&str],
-) -> Result<Vec<String>, Error> {
-    if db.get_database_backend() == DbBackend::Postgres {
-        return existing_ids_postgres(db, customer, ids).await;
-    }
-    let mut found = Vec::new();
-    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        let rows: Vec<String> = Events::find()
-            .select_only()
-            .column(usage_event::Column::EventId)
-            .filter(usage_event::Column::CustomerId.eq(customer))
-            .filter(usage_event::Column::EventId.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        found.extend(rows);
-    }
-    Ok(found)
-}
-
-async fn existing_ids_postgres(
-    db: &impl ConnectionTrait,
-    customer: Uuid,
-    ids: &[&str],
-) -> Result<Vec<String>, Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let statement = Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT e.event_id FROM jsonb_array_elements_text($2::jsonb) AS k(id) CROSS JOIN LATERAL \
-         (SELECT event_id FROM usage_events WHERE customer_id = $1 AND event_id = k.id LIMIT 1) AS e",
-        [customer.into(), serde_json::Value::from(ids.to_vec()).into()],
-    );
-    let rows = db.query_all_raw(statement).await?;
-    rows.iter().map(|row| row.try_get::<String>("", "event_id").map_err(Error::from)).collect()
 }
 
 /// The customer's developers among `autodesk_ids` whose assignment is `active`, with their monthly
