@@ -24,6 +24,7 @@ mod m20261201_000063_ledger_token_events_index;
 mod m20261201_000064_customer_trial_start;
 mod m20261201_000070_outbox_attachments;
 mod m20261201_000080_usage_events_without_time_index;
+mod m20261202_000010_usage_rollups;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000064_customer_trial_start::Migration),
             Box::new(m20261201_000070_outbox_attachments::Migration),
             Box::new(m20261201_000080_usage_events_without_time_index::Migration),
+            Box::new(m20261202_000010_usage_rollups::Migration),
         ]
     }
 }

@@ -23,7 +23,9 @@ use crate::domain::error::{Error, Result};
 use crate::domain::idempotency::Guard;
 use crate::domain::tokens::TokenAmount;
 use crate::domain::tokens::reconcile::EntryKind;
+use crate::domain::usage_analytics::rollup::{Fine, rollups};
 use crate::storage::usage::{self as store, DailyAddition, StoredEvent};
+use crate::storage::usage_analytics as analytics_store;
 use crate::storage::{self, WriteTx, tokens};
 
 /// How often a batch is tried before its failure is answered.
@@ -243,7 +245,16 @@ impl Batch<'_> {
             .map(|(&(_, _, e, split), &over_cap)| self.stored(e, split, over_cap))
             .collect();
         store::insert_events(&**tx, &rows).await?;
-        store::add_to_daily(&**tx, customer.partner_id, customer.id, &self.daily(&events)?).await?;
+        let daily = self.daily(&events)?;
+        store::add_to_daily(&**tx, customer.partner_id, customer.id, &daily).await?;
+        let coarser = rollups(daily.iter().map(|d| Fine {
+            day: d.day,
+            api: &d.api,
+            autodesk_id: &d.autodesk_id,
+            tokens: d.tokens,
+            events: d.events,
+        }))?;
+        analytics_store::add_rollups(&**tx, customer.partner_id, customer.id, &coarser).await?;
 
         for (&(index, line, event, split), &over_cap) in applied.iter().zip(&over_cap) {
             results[index] = Some(EventResult {

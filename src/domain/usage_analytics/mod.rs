@@ -7,10 +7,11 @@ mod low_balance;
 mod period;
 mod record;
 mod report;
+pub mod rollup;
 
 pub use low_balance::{DonutColour, LOW_PERCENT, TokensLeft};
 pub use period::{DEFAULT_DAYS, GroupBy, MAX_DAYS, UsageParams, UsageQuery};
-pub use record::{ApiDeveloperUsage, DailyRollup, DayUsage};
+pub use record::{DailyRollup, DayUsage, KeyUsage};
 pub use report::{
     BalanceSummary, ExpiringPack, TokenEvent, UsageOverview, UsageReport, UsageRow, UsageTotal,
 };
@@ -27,6 +28,7 @@ use crate::domain::quotes::{last_valid_day, start_of_day};
 use crate::domain::tokens::TokenAmount;
 use crate::domain::tokens::expiry::is_expired;
 use crate::domain::tokens::reconcile::{EntryKind, PackStatus};
+use crate::domain::usage_analytics::rollup::{Dimension, segments};
 use crate::storage::{tokens as token_store, usage_analytics as store};
 
 /// The ledger entries a report lists as token events (usage itself is shown as usage).
@@ -59,10 +61,13 @@ async fn balance_and_expiring(
 ) -> Result<(BalanceSummary, Vec<ExpiringPack>)> {
     let db = portal.db.conn();
     let now = portal.clock.now();
-    let packs = token_store::packs_of_customer(db, customer.id).await?;
-    let account = token_store::find_account(db, customer.id).await?;
     let today = now.with_timezone(&customer.time_zone).date_naive();
-    let grace = crate::domain::account_rules::in_force_on(db, today).await?.grace();
+    let (packs, account, rules) = tokio::try_join!(
+        async { Ok::<_, Error>(token_store::packs_of_customer(db, customer.id).await?) },
+        async { Ok::<_, Error>(token_store::find_account(db, customer.id).await?) },
+        crate::domain::account_rules::in_force_on(db, today),
+    )?;
+    let grace = rules.grace();
     let valid: Vec<&Pack> = packs.iter().filter(|p| usable(p, now)).collect();
     let left = TokensLeft {
         left: sum(valid.iter().map(|p| p.remaining))?,
@@ -119,13 +124,19 @@ fn query_for(portal: &Portal, customer: &Customer, params: UsageParams<'_>) -> R
     UsageQuery::parse(params, today)
 }
 
+/// A report of `rows`, with the balance, the token events and the expiring packs read at the same
+/// time as the rows (the reads wait on the database, not on each other).
 async fn report_with(
     portal: &Portal,
     customer: &Customer,
     query: UsageQuery,
-    rows: Vec<UsageRow>,
+    rows: impl Future<Output = Result<Vec<UsageRow>>>,
 ) -> Result<UsageReport> {
-    let (balance, expiring_90_days) = balance_and_expiring(portal, customer).await?;
+    let (rows, (balance, expiring_90_days), events) = tokio::try_join!(
+        rows,
+        balance_and_expiring(portal, customer),
+        token_events(portal, customer, &query)
+    )?;
     Ok(UsageReport {
         customer_id: customer.id,
         time_zone: customer.time_zone.name().to_owned(),
@@ -135,9 +146,14 @@ async fn report_with(
         total: report::total(&rows)?,
         rows,
         balance,
-        events: token_events(portal, customer, &query).await?,
+        events,
         expiring_90_days,
     })
+}
+
+async fn usage_by_day(portal: &Portal, customer: &Customer, query: &UsageQuery) -> Result<Vec<UsageRow>> {
+    let days = store::usage_by_day(portal.db.conn(), customer.id, query.from, query.to).await?;
+    Ok(report::day_rows(query, &days))
 }
 
 /// The customer's usage of a period grouped one way, with its balance, token events and expiring
@@ -154,32 +170,46 @@ pub async fn customer_usage(
 ) -> Result<UsageReport> {
     let customer = balance::visible_customer(portal, actor, customer_id).await?;
     let query = query_for(portal, &customer, params)?;
-    let db = portal.db.conn();
-    let rows = match query.group_by {
-        GroupBy::Day => {
-            report::day_rows(&query, &store::usage_by_day(db, customer.id, query.from, query.to).await?)
-        }
-        GroupBy::Api | GroupBy::Developer => {
-            let pairs = store::usage_by_api_and_developer(db, customer.id, query.from, query.to).await?;
-            let key = if query.group_by == GroupBy::Api { report::by_api } else { report::by_developer };
-            report::ranked(&pairs, key)?
+    let rows = async {
+        match query.group_by {
+            GroupBy::Day => usage_by_day(portal, &customer, &query).await,
+            GroupBy::Api => usage_by_key(portal, &customer, Dimension::Api, &query).await,
+            GroupBy::Developer => usage_by_key(portal, &customer, Dimension::Developer, &query).await,
         }
     };
     report_with(portal, &customer, query, rows).await
 }
 
+/// The period's usage per API or per developer, ranked: whole months read from the monthly
+/// roll-ups, the days around them from the daily ones.
+async fn usage_by_key(
+    portal: &Portal,
+    customer: &Customer,
+    dimension: Dimension,
+    query: &UsageQuery,
+) -> Result<Vec<UsageRow>> {
+    let mut parts = Vec::new();
+    for segment in segments(query.from, query.to) {
+        parts.extend(store::usage_by_key(portal.db.conn(), customer.id, dimension, segment).await?);
+    }
+    report::ranked(&parts)
+}
+
 async fn overview_of(portal: &Portal, customer: &Customer, query: UsageQuery) -> Result<UsageOverview> {
-    let db = portal.db.conn();
-    let by_day = report::day_rows(&query, &store::usage_by_day(db, customer.id, query.from, query.to).await?);
-    let pairs = store::usage_by_api_and_developer(db, customer.id, query.from, query.to).await?;
-    let by_api = report::ranked(&pairs, report::by_api)?;
-    let by_developer = report::ranked(&pairs, report::by_developer)?;
-    let rows = match query.group_by {
-        GroupBy::Day => by_day.clone(),
-        GroupBy::Api => by_api.clone(),
-        GroupBy::Developer => by_developer.clone(),
+    let (mut by_day, mut by_api, mut by_developer) = (Vec::new(), Vec::new(), Vec::new());
+    let all_three = async {
+        (by_day, by_api, by_developer) = tokio::try_join!(
+            usage_by_day(portal, customer, &query),
+            usage_by_key(portal, customer, Dimension::Api, &query),
+            usage_by_key(portal, customer, Dimension::Developer, &query),
+        )?;
+        Ok(match query.group_by {
+            GroupBy::Day => by_day.clone(),
+            GroupBy::Api => by_api.clone(),
+            GroupBy::Developer => by_developer.clone(),
+        })
     };
-    let report = report_with(portal, customer, query, rows).await?;
+    let report = report_with(portal, customer, query, all_three).await?;
     Ok(UsageOverview { customer_name: customer.company_name.clone(), report, by_day, by_api, by_developer })
 }
 

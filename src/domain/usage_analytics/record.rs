@@ -26,11 +26,11 @@ pub struct DayUsage {
     pub events: i64,
 }
 
-/// The usage of one API by one developer over a period.
+/// The usage of one API, or of one developer, over (part of) a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiDeveloperUsage {
-    pub api: String,
-    pub autodesk_id: String,
+pub struct KeyUsage {
+    /// The API or the developer's Autodesk ID.
+    pub key: String,
     pub tokens: TokenAmount,
     pub events: i64,
 }

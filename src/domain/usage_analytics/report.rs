@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::low_balance::DonutColour;
 use super::period::{GroupBy, UsageQuery};
-use super::record::{ApiDeveloperUsage, DayUsage};
+use super::record::{DayUsage, KeyUsage};
 use crate::domain::balance::BalanceStatus;
 use crate::domain::error::{Error, Result};
 use crate::domain::tokens::TokenAmount;
@@ -115,16 +115,17 @@ pub fn day_rows(query: &UsageQuery, days: &[DayUsage]) -> Vec<UsageRow> {
         .collect()
 }
 
-/// The usage per API or per developer (`key` picks which), most tokens first, then by name.
+/// The usage per API or per developer, summed per key over the parts of a period, most tokens
+/// first, then by name.
 ///
 /// # Errors
 /// `Internal` when a sum leaves the ledger's range.
-pub fn ranked(pairs: &[ApiDeveloperUsage], key: fn(&ApiDeveloperUsage) -> &str) -> Result<Vec<UsageRow>> {
+pub fn ranked(parts: &[KeyUsage]) -> Result<Vec<UsageRow>> {
     let mut sums: BTreeMap<&str, (TokenAmount, i64)> = BTreeMap::new();
-    for pair in pairs {
-        let sum = sums.entry(key(pair)).or_insert((TokenAmount::ZERO, 0));
-        sum.0 = sum.0.checked_add(pair.tokens).ok_or_else(overflow)?;
-        sum.1 = sum.1.checked_add(pair.events).ok_or_else(overflow)?;
+    for part in parts {
+        let sum = sums.entry(&part.key).or_insert((TokenAmount::ZERO, 0));
+        sum.0 = sum.0.checked_add(part.tokens).ok_or_else(overflow)?;
+        sum.1 = sum.1.checked_add(part.events).ok_or_else(overflow)?;
     }
     let mut rows: Vec<UsageRow> = sums
         .into_iter()
@@ -132,14 +133,6 @@ pub fn ranked(pairs: &[ApiDeveloperUsage], key: fn(&ApiDeveloperUsage) -> &str) 
         .collect();
     rows.sort_by(|a, b| b.tokens.cmp(&a.tokens).then_with(|| a.key.cmp(&b.key)));
     Ok(rows)
-}
-
-pub fn by_api(pair: &ApiDeveloperUsage) -> &str {
-    &pair.api
-}
-
-pub fn by_developer(pair: &ApiDeveloperUsage) -> &str {
-    &pair.autodesk_id
 }
 
 /// # Errors
@@ -186,31 +179,17 @@ mod tests {
     }
 
     #[test]
-    fn apis_and_developers_are_ranked_by_tokens_then_name() {
-        let pair = |api: &str, dev: &str, t: i64| ApiDeveloperUsage {
-            api: api.into(),
-            autodesk_id: dev.into(),
-            tokens: tokens(t),
-            events: 1,
-        };
-        let pairs = [
-            pair("md", "a@x", 1000),
-            pair("da", "a@x", 3000),
-            pair("md", "b@x", 2000),
-            pair("zz", "c@x", 3000),
-        ];
-        let apis: Vec<_> = ranked(&pairs, by_api)
-            .unwrap()
-            .into_iter()
-            .map(|r| (r.key, r.tokens.to_string(), r.events))
-            .collect();
+    fn keys_are_summed_over_the_parts_and_ranked_by_tokens_then_name() {
+        let part = |key: &str, t: i64| KeyUsage { key: key.into(), tokens: tokens(t), events: 1 };
+        // The days before the whole months, the months, the days after: the same API in each.
+        let parts = [part("md", 1000), part("da", 3000), part("md", 2000), part("zz", 3000)];
+        let rows: Vec<_> =
+            ranked(&parts).unwrap().into_iter().map(|r| (r.key, r.tokens.to_string(), r.events)).collect();
         assert_eq!(
-            apis,
+            rows,
             vec![("da".into(), "3".into(), 1), ("md".into(), "3".into(), 2), ("zz".into(), "3".into(), 1)]
         );
-        let devs: Vec<_> = ranked(&pairs, by_developer).unwrap().into_iter().map(|r| r.key).collect();
-        assert_eq!(devs, vec!["a@x", "c@x", "b@x"]);
-        let huge = [pair("a", "x", i64::MAX), pair("a", "y", 1)];
-        assert!(ranked(&huge, by_api).is_err());
+        let huge = [part("a", i64::MAX), part("a", 1)];
+        assert!(ranked(&huge).is_err());
     }
 }

@@ -29,6 +29,7 @@ pub mod token_rate;
 pub mod usage_cap_warning;
 pub mod usage_daily;
 pub mod usage_event;
+pub mod usage_rollup;
 pub mod user;
 pub mod user_recovery_code;
 pub mod user_totp;

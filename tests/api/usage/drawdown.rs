@@ -118,9 +118,8 @@ async fn usage_beyond_the_balance_is_applied_and_becomes_deficit_in_grace() {
     reconcile(app.portal()).await;
 }
 
-#[rocket::async_test]
-async fn reconciliation_fails_on_a_daily_roll_up_changed_behind_the_events_back_and_names_it() {
-    use sea_orm::ConnectionTrait;
+/// A customer with a pack of 100 whose developer used 12.5 tokens on 2027-01-10; the books agree.
+async fn one_event_applied() -> (crate::helpers::TestApp, String) {
     let app =
         spawn_app_with(Options { fake_now: Some(at("2027-01-10T12:00:00+09:00")), ..Default::default() })
             .await;
@@ -132,9 +131,47 @@ async fn reconciliation_fails_on_a_daily_roll_up_changed_behind_the_events_back_
         send(&app, &seller, &cust, vec![event("u-1", "2027-01-10T09:00:00+09:00", DEV, "12.5")]).await;
     assert_eq!(status, Status::Ok);
     reconcile(app.portal()).await;
+    (app, cust)
+}
+
+#[rocket::async_test]
+async fn reconciliation_fails_on_a_daily_roll_up_changed_behind_the_events_back_and_names_it() {
+    use sea_orm::ConnectionTrait;
+    let (app, cust) = one_event_applied().await;
     app.portal().db.conn().execute_unprepared("UPDATE usage_daily SET tokens = tokens + 1").await.unwrap();
     let report = flexportal::domain::balance::reconcile_all(app.portal()).await.unwrap();
     let problem = report.first_broken.expect("a discrepancy");
     assert!(problem.contains(&cust) && problem.contains("daily usage of dev@customer.example"), "{problem}");
     assert!(problem.contains("12501") && problem.contains("12500"), "{problem}");
+}
+
+#[rocket::async_test]
+async fn reconciliation_fails_on_a_coarser_roll_up_that_disagrees_with_the_daily_one_and_names_it() {
+    use sea_orm::ConnectionTrait;
+    let (app, cust) = one_event_applied().await;
+    let db = app.portal().db.conn();
+    // Each change, what the report must name, and how to put it back for the next.
+    let broken = [
+        (
+            "UPDATE usage_rollups SET events = events + 1 WHERE dimension = 'developer' AND grain = 'month'",
+            "developer usage by month",
+            "UPDATE usage_rollups SET events = events - 1 WHERE dimension = 'developer' AND grain = 'month'",
+        ),
+        (
+            "UPDATE usage_rollups SET period = '2027-01-11' WHERE dimension = 'total'",
+            "usage on 2027-01-1",
+            "UPDATE usage_rollups SET period = '2027-01-10' WHERE dimension = 'total'",
+        ),
+        ("DELETE FROM usage_rollups WHERE dimension = 'api' AND grain = 'day'", "api usage by day", ""),
+    ];
+    for (sql, named, undo) in broken {
+        db.execute_unprepared(sql).await.unwrap();
+        let report = flexportal::domain::balance::reconcile_all(app.portal()).await.unwrap();
+        let problem = report.first_broken.expect("a discrepancy");
+        assert!(problem.contains(&cust) && problem.contains(named), "{sql}: {problem}");
+        if !undo.is_empty() {
+            db.execute_unprepared(undo).await.unwrap();
+            reconcile(app.portal()).await;
+        }
+    }
 }
