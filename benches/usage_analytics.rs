@@ -190,14 +190,16 @@ async fn insert_raw_events(
 
 /// Lets the database finish what a million fresh rows set off before anything is timed: on
 /// PostgreSQL the vacuum and statistics autovacuum would otherwise run during the first
-/// measurements, on SQLite the write-ahead log is checkpointed into the database file.
+/// measurements, and the checkpoint that writes the new pages out; on SQLite the write-ahead log is checkpointed into the database file.
 async fn settle(portal: &flexportal::domain::Portal) {
     use sea_orm::{ConnectionTrait, DbBackend};
-    let sql = match portal.db.backend() {
-        DbBackend::Postgres => "VACUUM ANALYZE",
-        _ => "PRAGMA wal_checkpoint(TRUNCATE)",
+    let statements: &[&str] = match portal.db.backend() {
+        DbBackend::Postgres => &["VACUUM ANALYZE", "CHECKPOINT"],
+        _ => &["PRAGMA wal_checkpoint(TRUNCATE)"],
     };
-    portal.db.conn().execute_unprepared(sql).await.unwrap();
+    for sql in statements {
+        portal.db.conn().execute_unprepared(sql).await.unwrap();
+    }
 }
 
 fn percentile(sorted: &[Duration], p: usize) -> Duration {
