@@ -1,6 +1,6 @@
 -- wrk script: each request places the order of a different accepted quote, with its own
--- Idempotency-Key. Quote ids come from the file named by QUOTES, split between wrk's threads;
--- the bearer token from TOKEN. A thread that runs out of quotes stops.
+-- Idempotency-Key. Lines of the file named by QUOTES ("quote-id bearer-token", the token of the
+-- quote's partner's staff) are split between wrk's threads. A thread that runs out of quotes stops.
 local threads = {}
 local counter = 0
 
@@ -13,21 +13,22 @@ end
 function init(args)
   local all = {}
   for line in io.lines(os.getenv("QUOTES")) do
-    if #line > 0 then table.insert(all, line) end
+    local id, token = line:match("^(%S+) (%S+)$")
+    if id then table.insert(all, {id = id, token = token}) end
   end
   local total = tonumber(os.getenv("THREADS") or "2")
   mine = {}
   for i = index, #all, total do table.insert(mine, all[i]) end
   next_quote = 1
-  token = os.getenv("TOKEN")
 end
 
 function request()
-  local id = mine[next_quote]
-  if id == nil then
+  local quote = mine[next_quote]
+  if quote == nil then
     wrk.thread:stop()
-    id = mine[#mine]
+    quote = mine[#mine]
   end
+  local id, token = quote.id, quote.token
   next_quote = next_quote + 1
   local body = '{"quote_id":"' .. id .. '","payment_method":"invoice"}'
   local headers = {

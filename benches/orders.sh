@@ -7,12 +7,15 @@
 #
 #   benches/orders.sh                      # 3,000 accepted quotes per database, 8 s of load
 #   QUOTES_PER_DB=1500 DURATION=5 DBS=sqlite benches/orders.sh
+#   PARTNERS=8 benches/orders.sh           # the quotes spread over 8 partners (default: all one
+#                                          # partner's, the worst case for its document counters)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DBS="${DBS:-sqlite postgres}"
 DURATION="${DURATION:-8}"
 QUOTES_PER_DB="${QUOTES_PER_DB:-3000}"
+PARTNERS="${PARTNERS:-1}"
 PG_ADMIN="${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/test}"
 PORT=8198
 BASELINE_PORT=8112
@@ -68,14 +71,26 @@ for db in $DBS; do
   SERVER_PID=$!
   wait_for "http://127.0.0.1:$PORT/readyz"
   read -r _ email password < <(awk -F'\t' '$1=="partner_sales" {print $1, $2, $3; exit}' "$data/demo-logins.txt")
-  echo "preparing $QUOTES_PER_DB accepted quotes on $db…" >&2
-  fixture="$(python3 benches/orders_fixture.py "http://127.0.0.1:$PORT" "$email" "$password" "$QUOTES_PER_DB" "$data/quotes.txt")"
-  token="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["token"])' "$fixture")"
-  before="$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/orders?per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
-  read -r rps p50 p99 errors requests < <(QUOTES="$data/quotes.txt" TOKEN="$token" THREADS=2 SCRIPT=benches/orders.lua run_wrk "http://127.0.0.1:$PORT")
-  after="$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/orders?per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
+  read -r _ admin_email admin_password < <(awk -F'\t' '$1=="admin" {print $1, $2, $3; exit}' "$data/demo-logins.txt")
+  echo "preparing $QUOTES_PER_DB accepted quotes of $PARTNERS partner(s) on $db…" >&2
+  fixture="$(ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_password" python3 benches/orders_fixture.py "http://127.0.0.1:$PORT" "$email" "$password" "$QUOTES_PER_DB" "$data/quotes.txt" "$PARTNERS")"
+  # Orders placed so far, summed over the partners.
+  placed() {
+    python3 - "$fixture" "http://127.0.0.1:$PORT" <<'PY'
+import json, sys, urllib.request
+tokens, base = json.loads(sys.argv[1])["tokens"], sys.argv[2]
+total = 0
+for token in tokens:
+    request = urllib.request.Request(base + "/api/v1/orders?per_page=1", headers={"Authorization": "Bearer " + token})
+    total += json.load(urllib.request.urlopen(request))["total"]
+print(total)
+PY
+  }
+  before="$(placed)"
+  read -r rps p50 p99 errors requests < <(QUOTES="$data/quotes.txt" THREADS=2 SCRIPT=benches/orders.lua run_wrk "http://127.0.0.1:$PORT")
+  after="$(placed)"
   ratio="$(awk -v a="$rps" -v b="$base_rps" 'BEGIN {printf "%.4f", a/b}')"
-  printf '%-9s %-52s %10s %9s %9s %7s %7s %8s\n' "$db" "POST /api/v1/orders (invoice + delivery note PDFs)" "$rps" "$p50" "$p99" "$ratio" "$errors" "$((after - before))"
+  printf '%-9s %-52s %10s %9s %9s %7s %7s %8s\n' "$db" "POST /api/v1/orders, $PARTNERS partner(s)" "$rps" "$p50" "$p99" "$ratio" "$errors" "$((after - before))"
   kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true
   # Every answered order exists once and the books agree.
   FLEXPORTAL_PROFILE=development "$TARGET/release/flexportal" sweep | grep -E '^reconciliation' || { echo "sweep failed" >&2; exit 1; }
