@@ -13,8 +13,8 @@ use super::m20261126_000004_customers_and_requests::Customers;
 pub struct Migration;
 
 /// What each of the five kinds of roll-up row sums from `usage_daily`: dimension, grain, the period
-/// expression and the key expression (`{month}` is the backend's first-day-of-month of `day`). A customer has one partner, so
-/// grouping by it too changes nothing.
+/// expression and the key expression (`{month}` is the backend's first-day-of-month of `day`). A
+/// customer has one partner, so grouping by it too changes nothing.
 const KINDS: [(&str, &str, &str, &str); 5] = [
     ("total", "day", "day", "''"),
     ("api", "day", "day", "api"),

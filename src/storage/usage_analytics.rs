@@ -40,14 +40,7 @@ pub async fn usage_by_day(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<DayUsage>, Error> {
-    let rows: Vec<(NaiveDate, i64, i64)> = Rollups::find()
-        .select_only()
-        .column(usage_rollup::Column::Period)
-        .column(usage_rollup::Column::Tokens)
-        .column(usage_rollup::Column::Events)
-        .filter(usage_rollup::Column::CustomerId.eq(customer))
-        .filter(usage_rollup::Column::Dimension.eq(Dimension::Total.as_str()))
-        .filter(usage_rollup::Column::Grain.eq(Grain::Day.as_str()))
+    let rows: Vec<(NaiveDate, i64, i64)> = day_totals(customer)
         .filter(usage_rollup::Column::Period.between(from, to))
         .order_by_asc(usage_rollup::Column::Period)
         .into_tuple()
@@ -57,6 +50,18 @@ pub async fn usage_by_day(
         .into_iter()
         .map(|(day, tokens, events)| DayUsage { day, tokens: TokenAmount::from_thousandths(tokens), events })
         .collect())
+}
+
+/// The customer's day-total rows: day, token thousandths, events.
+fn day_totals(customer: Uuid) -> sea_orm::Select<Rollups> {
+    Rollups::find()
+        .select_only()
+        .column(usage_rollup::Column::Period)
+        .column(usage_rollup::Column::Tokens)
+        .column(usage_rollup::Column::Events)
+        .filter(usage_rollup::Column::CustomerId.eq(customer))
+        .filter(usage_rollup::Column::Dimension.eq(Dimension::Total.as_str()))
+        .filter(usage_rollup::Column::Grain.eq(Grain::Day.as_str()))
 }
 
 /// Usage per API or per developer (`dimension`) over one stretch of a period, in no particular
@@ -157,10 +162,7 @@ pub async fn rollup_totals(db: &impl ConnectionTrait, customer: Uuid) -> Result<
         .into_tuple()
         .all(db)
         .await?;
-    // Every day either database can hold as a four-digit year.
-    let (first, last) = (NaiveDate::from_ymd_opt(1, 1, 1), NaiveDate::from_ymd_opt(9999, 12, 31));
-    let (Some(first), Some(last)) = (first, last) else { return Ok(RollupTotals::default()) };
-    let day_totals = usage_by_day(db, customer, first, last).await?;
+    let days: Vec<(NaiveDate, i64, i64)> = day_totals(customer).into_tuple().all(db).await?;
     let finest: Vec<(NaiveDate, i64, i64)> = UsageDaily::find()
         .select_only()
         .column(usage_daily::Column::Day)
@@ -173,7 +175,7 @@ pub async fn rollup_totals(db: &impl ConnectionTrait, customer: Uuid) -> Result<
         .await?;
     Ok(RollupTotals {
         by_kind_and_key: kinds.into_iter().map(|(d, g, k, t, e)| ((d, g, k), (t, e))).collect(),
-        day_totals: day_totals.into_iter().map(|d| (d.day, (d.tokens.to_thousandths(), d.events))).collect(),
+        day_totals: days.into_iter().map(|(d, t, e)| (d, (t, e))).collect(),
         finest_by_day: finest.into_iter().map(|(d, t, e)| (d, (t, e))).collect(),
     })
 }

@@ -162,6 +162,20 @@ async fn a_period_of_whole_and_partial_months_sums_every_day_inside_it_once_and_
     reconcile(app.portal()).await;
 }
 
+/// Each customer's report for two periods (whole and partial months, and partial only), grouped
+/// each way.
+async fn every_grouping(app: &TestApp, token: &str, customers: &[&str]) -> Vec<Value> {
+    let mut reports = Vec::new();
+    for period in ["from=2026-12-01&to=2027-03-31", "from=2027-01-10&to=2027-02-01"] {
+        for group in ["day", "api", "developer"] {
+            for customer in customers {
+                reports.push(usage(app, token, customer, &format!("{period}&group_by={group}")).await.1);
+            }
+        }
+    }
+    reports
+}
+
 /// Usage applied before the coarser roll-ups existed is rolled up when the schema gains them: the
 /// reports read the same after the migration runs on the data.
 #[rocket::async_test]
@@ -180,28 +194,13 @@ async fn the_roll_up_migration_sums_the_usage_applied_before_it() {
     ];
     used(&app, &seller, &cust, &rows).await;
     used(&app, &seller, &other, &rows[1..3]).await;
-    let queries = ["from=2026-12-01&to=2027-03-31&group_by=", "from=2027-01-10&to=2027-02-01&group_by="];
-    let mut before = Vec::new();
-    for query in queries {
-        for group in ["day", "api", "developer"] {
-            for c in [&cust, &other] {
-                before.push(usage(&app, &seller.token, c, &format!("{query}{group}")).await.1);
-            }
-        }
-    }
+    let before = every_grouping(&app, &seller.token, &[&cust, &other]).await;
     let conn = app.portal().db.conn();
     let all = migrations::Migrator::migrations();
     let position = all.iter().position(|m| m.name() == "m20261202_000010_usage_rollups").unwrap();
     migrations::Migrator::down(conn, Some((all.len() - position) as u32)).await.unwrap();
     migrations::Migrator::up(conn, None).await.unwrap();
-    let mut after = Vec::new();
-    for query in queries {
-        for group in ["day", "api", "developer"] {
-            for c in [&cust, &other] {
-                after.push(usage(&app, &seller.token, c, &format!("{query}{group}")).await.1);
-            }
-        }
-    }
+    let after = every_grouping(&app, &seller.token, &[&cust, &other]).await;
     assert_eq!(after, before);
     assert_eq!(after[2]["total"], json!({"tokens": "15.516", "events": 8}), "{}", after[2]);
     reconcile(app.portal()).await;

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::apply::Caps;
 use super::event::ValidEvent;
@@ -14,15 +14,9 @@ use crate::domain::customers::Customer;
 use crate::domain::error::{Error, Result};
 use crate::domain::partners::Partner;
 use crate::domain::tokens::TokenAmount;
+use crate::domain::usage_analytics::rollup::month_of;
 use crate::mail::{self, Message};
 use crate::storage::{self, WriteTx, usage as store};
-
-/// The first and last day of the month `day` is in.
-fn month_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
-    let first = day.with_day(1).unwrap_or(day);
-    let last = first.checked_add_months(Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(day);
-    (first, last)
-}
 
 struct Crossed {
     autodesk_id: String,
@@ -118,18 +112,4 @@ fn warning(portal: &Portal, partner: &Partner, customer: &Customer, c: &Crossed)
         )
     };
     Some(Message { to, subject, body, kind: "usage.cap_exceeded", related_id: Some(customer.id.to_string()) })
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_month_runs_from_its_first_to_its_last_day() {
-        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(month_of(day("2027-02-14")), (day("2027-02-01"), day("2027-02-28")));
-        assert_eq!(month_of(day("2028-02-29")), (day("2028-02-01"), day("2028-02-29")));
-        assert_eq!(month_of(day("2027-12-31")), (day("2027-12-01"), day("2027-12-31")));
-    }
 }

@@ -124,19 +124,26 @@ fn query_for(portal: &Portal, customer: &Customer, params: UsageParams<'_>) -> R
     UsageQuery::parse(params, today)
 }
 
-/// A report of `rows`, with the balance, the token events and the expiring packs read at the same
-/// time as the rows (the reads wait on the database, not on each other).
-async fn report_with(
-    portal: &Portal,
+/// What every report shows beside its rows: the balance, the packs expiring soon and the token
+/// events of the period.
+struct Context {
+    balance: BalanceSummary,
+    expiring_90_days: Vec<ExpiringPack>,
+    events: Vec<TokenEvent>,
+}
+
+async fn context(portal: &Portal, customer: &Customer, query: &UsageQuery) -> Result<Context> {
+    let ((balance, expiring_90_days), events) =
+        tokio::try_join!(balance_and_expiring(portal, customer), token_events(portal, customer, query))?;
+    Ok(Context { balance, expiring_90_days, events })
+}
+
+fn report_of(
     customer: &Customer,
     query: UsageQuery,
-    rows: impl Future<Output = Result<Vec<UsageRow>>>,
+    rows: Vec<UsageRow>,
+    context: Context,
 ) -> Result<UsageReport> {
-    let (rows, (balance, expiring_90_days), events) = tokio::try_join!(
-        rows,
-        balance_and_expiring(portal, customer),
-        token_events(portal, customer, &query)
-    )?;
     Ok(UsageReport {
         customer_id: customer.id,
         time_zone: customer.time_zone.name().to_owned(),
@@ -145,9 +152,9 @@ async fn report_with(
         group_by: query.group_by,
         total: report::total(&rows)?,
         rows,
-        balance,
-        events,
-        expiring_90_days,
+        balance: context.balance,
+        events: context.events,
+        expiring_90_days: context.expiring_90_days,
     })
 }
 
@@ -177,7 +184,9 @@ pub async fn customer_usage(
             GroupBy::Developer => usage_by_key(portal, &customer, Dimension::Developer, &query).await,
         }
     };
-    report_with(portal, &customer, query, rows).await
+    // The reads wait on the database, not on each other.
+    let (rows, context) = tokio::try_join!(rows, context(portal, &customer, &query))?;
+    report_of(&customer, query, rows, context)
 }
 
 /// The period's usage per API or per developer, ranked: whole months read from the monthly
@@ -196,20 +205,18 @@ async fn usage_by_key(
 }
 
 async fn overview_of(portal: &Portal, customer: &Customer, query: UsageQuery) -> Result<UsageOverview> {
-    let (mut by_day, mut by_api, mut by_developer) = (Vec::new(), Vec::new(), Vec::new());
-    let all_three = async {
-        (by_day, by_api, by_developer) = tokio::try_join!(
-            usage_by_day(portal, customer, &query),
-            usage_by_key(portal, customer, Dimension::Api, &query),
-            usage_by_key(portal, customer, Dimension::Developer, &query),
-        )?;
-        Ok(match query.group_by {
-            GroupBy::Day => by_day.clone(),
-            GroupBy::Api => by_api.clone(),
-            GroupBy::Developer => by_developer.clone(),
-        })
+    let (by_day, by_api, by_developer, context) = tokio::try_join!(
+        usage_by_day(portal, customer, &query),
+        usage_by_key(portal, customer, Dimension::Api, &query),
+        usage_by_key(portal, customer, Dimension::Developer, &query),
+        context(portal, customer, &query),
+    )?;
+    let rows = match query.group_by {
+        GroupBy::Day => by_day.clone(),
+        GroupBy::Api => by_api.clone(),
+        GroupBy::Developer => by_developer.clone(),
     };
-    let report = report_with(portal, customer, query, all_three).await?;
+    let report = report_of(customer, query, rows, context)?;
     Ok(UsageOverview { customer_name: customer.company_name.clone(), report, by_day, by_api, by_developer })
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, Months, NaiveDate};
 
 use crate::domain::error::{Error, Result};
 use crate::domain::tokens::TokenAmount;
@@ -71,15 +71,11 @@ pub struct Fine<'a> {
     pub events: i64,
 }
 
-/// The first day of `day`'s month.
-pub fn month_of(day: NaiveDate) -> NaiveDate {
-    day - Duration::days(i64::from(day.day0()))
-}
-
-/// The first day of the month after `day`'s.
-fn next_month(day: NaiveDate) -> NaiveDate {
-    // 32 days after the 1st always lands in the next month.
-    month_of(month_of(day) + Duration::days(32))
+/// The first and last day of the month `day` is in.
+pub fn month_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let first = day.with_day(1).unwrap_or(day);
+    let last = first.checked_add_months(Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(day);
+    (first, last)
 }
 
 fn overflow() -> Error {
@@ -94,7 +90,7 @@ fn overflow() -> Error {
 pub fn rollups<'a>(fine: impl IntoIterator<Item = Fine<'a>>) -> Result<Vec<Rollup>> {
     let mut sums: BTreeMap<(Dimension, Grain, NaiveDate, &'a str), (TokenAmount, i64)> = BTreeMap::new();
     for f in fine {
-        let month = month_of(f.day);
+        let (month, _) = month_of(f.day);
         for key in [
             (Dimension::Total, Grain::Day, f.day, ""),
             (Dimension::Api, Grain::Day, f.day, f.api),
@@ -132,9 +128,10 @@ pub struct Segment {
 /// `from..=to` as the whole months inside it and the days before and after them, in order; one
 /// stretch of days when no whole month fits. Together they cover every day once.
 pub fn segments(from: NaiveDate, to: NaiveDate) -> Vec<Segment> {
-    let first_whole = if from.day() == 1 { from } else { next_month(from) };
+    let first_whole = if from.day() == 1 { from } else { month_of(from).1 + Duration::days(1) };
     // The first day after the last whole month.
-    let after_whole = if (to + Duration::days(1)).day() == 1 { to + Duration::days(1) } else { month_of(to) };
+    let (to_month, to_month_end) = month_of(to);
+    let after_whole = if to == to_month_end { to + Duration::days(1) } else { to_month };
     if first_whole >= after_whole {
         return vec![Segment { grain: Grain::Day, from, to }];
     }
@@ -142,7 +139,7 @@ pub fn segments(from: NaiveDate, to: NaiveDate) -> Vec<Segment> {
     if from < first_whole {
         parts.push(Segment { grain: Grain::Day, from, to: first_whole - Duration::days(1) });
     }
-    let last_month = month_of(after_whole - Duration::days(1));
+    let (last_month, _) = month_of(after_whole - Duration::days(1));
     parts.push(Segment { grain: Grain::Month, from: first_whole, to: last_month });
     if after_whole <= to {
         parts.push(Segment { grain: Grain::Day, from: after_whole, to });
@@ -161,6 +158,13 @@ mod tests {
 
     fn seg(grain: Grain, from: &str, to: &str) -> Segment {
         Segment { grain, from: day(from), to: day(to) }
+    }
+
+    #[test]
+    fn a_month_runs_from_its_first_to_its_last_day() {
+        assert_eq!(month_of(day("2027-02-14")), (day("2027-02-01"), day("2027-02-28")));
+        assert_eq!(month_of(day("2028-02-29")), (day("2028-02-01"), day("2028-02-29")));
+        assert_eq!(month_of(day("2027-12-31")), (day("2027-12-01"), day("2027-12-31")));
     }
 
     #[test]
@@ -238,8 +242,8 @@ mod tests {
                             }
                             Grain::Month => {
                                 assert_eq!(d.day(), 1);
-                                let end = next_month(d);
-                                while d < end {
+                                let (_, end) = month_of(d);
+                                while d <= end {
                                     covered.push(d);
                                     d += Duration::days(1);
                                 }
