@@ -154,7 +154,9 @@ async fn route(portal: &Portal, request: &ValidRequest) -> Result<Vec<(PartnerDo
     let mut page = 1;
     loop {
         let result = index.search(&SearchQuery { page, ..query.clone() }, today);
-        candidates.extend(result.items.iter().map(|doc| (*doc).clone()));
+        for hit in &result.items {
+            candidates.push(hit.doc()?);
+        }
         if candidates.len() >= result.total || result.items.is_empty() || candidates.len() >= 1_000 {
             break;
         }
@@ -206,8 +208,8 @@ pub async fn submit(portal: &Portal, origin: &Origin, input: &RequestInput) -> R
             Some(slug) => {
                 let index = portal.directory.snapshot();
                 let doc =
-                    index.get_by_slug(slug).filter(|d| super::partners::is_flex_eligible(d, portal.today()));
-                let doc = doc.ok_or(Error::NotFound)?.clone();
+                    index.get_by_slug(slug)?.filter(|d| super::partners::is_flex_eligible(d, portal.today()));
+                let doc = doc.ok_or(Error::NotFound)?;
                 vec![(doc, RoutingReason::Chosen.code())]
             }
             None => route(portal, &request).await?,

@@ -163,7 +163,7 @@ async fn the_first_start_brings_a_directory_and_a_showcase_partner_with_staff_lo
     );
     assert!(flexportal::domain::partners::is_flex_eligible(&showcase, portal.today()));
     let found = portal.directory.snapshot();
-    assert!(found.get_by_slug(SHOWCASE_SLUG).is_some());
+    assert!(found.get_by_slug(SHOWCASE_SLUG).unwrap().is_some());
 
     let staff = &logins[1];
     let session = flexportal::domain::accounts::login(

@@ -10,7 +10,7 @@ use crate::common::{Options, fresh_portal, partner};
 
 fn slugs(directory: &Directory, portal: &flexportal::domain::Portal) -> Vec<String> {
     let q = SearchQuery { per_page: 100, ..SearchQuery::default() };
-    directory.snapshot().search(&q, portal.today()).items.iter().map(|d| d.slug.clone()).collect()
+    directory.snapshot().search(&q, portal.today()).items.iter().map(|h| h.doc().unwrap().slug).collect()
 }
 
 fn doc_named(slug: &str) -> PartnerDoc {

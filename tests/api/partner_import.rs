@@ -128,7 +128,7 @@ async fn an_import_writes_good_rows_and_reports_bad_rows_with_their_line_and_rea
     let query =
         SearchQuery { text: Some("グッドワン".into()), flex_only: true, ..SearchQuery::default() };
     let found = directory.search(&query, portal.today());
-    assert_eq!(found.items.iter().map(|d| d.slug.as_str()).collect::<Vec<_>>(), ["good-one"]);
+    assert_eq!(found.items.iter().map(|h| h.doc().unwrap().slug).collect::<Vec<_>>(), ["good-one"]);
     let query = SearchQuery { region: Some("US-CA".into()), ..SearchQuery::default() };
     assert_eq!(directory.search(&query, portal.today()).total, 1);
 

@@ -531,7 +531,7 @@ async fn the_honeypot_field_makes_a_request_vanish_quietly() {
     assert_eq!(response.status(), Status::Created);
     let stored = flexportal::storage::quote_requests::inbox(
         app.portal().db.conn(),
-        app.portal().directory.snapshot().get_by_slug("exmp").unwrap().id,
+        app.portal().directory.snapshot().get_by_slug("exmp").unwrap().unwrap().id,
         None,
         0,
         10,

@@ -73,7 +73,13 @@ async fn demo_directory() -> (Client, HashMap<String, String>, TestDb) {
     let today: DateTime<Utc> = TODAY.parse().unwrap();
     let (portal, db) = fresh_portal(&Options { fake_now: Some(today), ..Options::default() }).await;
     flexportal::domain::partners::demo::seed_directory(&portal, PARTNERS, SEED, |_| {}).await.unwrap();
-    let ids = portal.directory.snapshot().docs().iter().map(|d| (d.id.to_string(), d.slug.clone())).collect();
+    let ids: HashMap<String, String> = portal
+        .directory
+        .snapshot()
+        .docs()
+        .map(|d| d.map(|d| (d.id.to_string(), d.slug)))
+        .collect::<Result<_, _>>()
+        .unwrap();
     let client = Client::untracked(flexportal::rocket(portal)).await.unwrap();
     (client, ids, db)
 }

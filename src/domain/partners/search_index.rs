@@ -9,7 +9,9 @@ mod codes;
 mod model;
 mod postings;
 pub mod search_text;
+mod shown;
 mod snapshot;
+mod store;
 mod summaries;
 #[cfg(test)]
 mod tests;
@@ -26,18 +28,16 @@ pub use model::{
     DEFAULT_PER_PAGE, Facets, MAX_PER_PAGE, PartnerDoc, SearchQuery, SearchResult, Tier, UnknownTier,
 };
 use postings::{Posting, PostingBuilder, intersect, to_bits};
-use search_text::{GramMap, for_each_gram, posting_is_exact, query_terms, searchable_text, term_keys};
+use search_text::{GramMap, for_each_gram, posting_is_exact, query_terms, term_keys};
 pub use search_text::{MAX_QUERY_CHARS, MAX_QUERY_TERMS, normalize};
 pub use snapshot::SnapshotError;
+use store::DocStore;
+pub use store::{Hit, UnreadableDocument};
 use summaries::{Summary, SummaryCache, SummaryKey, summary_cache};
 
 pub struct SearchIndex {
-    /// Published documents in result order; a document's position is its ordinal.
-    docs: Vec<PartnerDoc>,
-    /// Normalised searchable text per document. One allocation each rather than one shared buffer:
-    /// slicing a shared buffer checks char boundaries at both ends, and on a large directory the far
-    /// end is a cache miss of its own when verifying a term that matches early in the text.
-    texts: Vec<Box<str>>,
+    /// Published documents in result order, packed; a document's position is its ordinal.
+    store: DocStore,
     /// Sorted gram keys and their postings, side by side.
     gram_keys: Vec<u64>,
     gram_postings: Vec<Posting>,
@@ -68,15 +68,9 @@ impl SearchIndex {
         // Ordinals are u32 to halve posting memory; four billion partners is not a real concern.
         docs.truncate(u32::MAX as usize);
         docs.sort_by_cached_key(|d| (d.tier, d.name_en.to_lowercase(), d.slug.clone(), d.id));
+        let store = DocStore::build(&docs);
+        docs.truncate(store.len());
         let universe = docs.len() as u32;
-
-        let mut texts = Vec::with_capacity(docs.len());
-        for d in &docs {
-            // Verification stops at the first hit, so names (what people type) go first and the
-            // Japanese description, the longest in bytes, goes last.
-            let fields = [&*d.name_ja, &*d.name_en, &*d.slug, &*d.description_en, &*d.description_ja];
-            texts.push(searchable_text(&fields).into_boxed_str());
-        }
 
         let mut tier_starts = [universe; 5];
         for (i, t) in Tier::ALL.into_iter().enumerate() {
@@ -91,9 +85,9 @@ impl SearchIndex {
         let language = CodeField::build(docs.iter().map(|d| d.languages.as_slice()), universe);
         let service = CodeField::build(docs.iter().map(|d| d.services.as_slice()), universe);
 
+        drop(docs);
         let mut index = SearchIndex::assemble(Parts {
-            docs,
-            texts,
+            store,
             gram_keys: Vec::new(),
             gram_postings: Vec::new(),
             slug_order,
@@ -117,8 +111,7 @@ impl SearchIndex {
     /// An index from its built parts, with empty caches and a new generation.
     fn assemble(parts: Parts) -> Self {
         SearchIndex {
-            docs: parts.docs,
-            texts: parts.texts,
+            store: parts.store,
             gram_keys: parts.gram_keys,
             gram_postings: parts.gram_postings,
             slug_order: parts.slug_order,
@@ -138,11 +131,11 @@ impl SearchIndex {
     /// posting is allocated once at its final size and representation, keeping peak build memory
     /// close to the finished index.
     fn build_gram_postings(&mut self) {
-        let universe = self.docs.len() as u32;
+        let universe = self.len() as u32;
         // Per gram: documents seen so far, and the last one counted (plus one, so 0 means none).
         let mut seen: GramMap<(u32, u32)> = GramMap::default();
         for ord in 0..universe {
-            for_each_gram(self.text_of(ord as usize), |g| {
+            for_each_gram(self.store.text(ord).unwrap_or_default(), |g| {
                 let (count, last) = seen.entry(g).or_insert((0, 0));
                 if *last != ord + 1 {
                     (*count, *last) = (*count + 1, ord + 1);
@@ -160,7 +153,7 @@ impl SearchIndex {
         }
         drop(seen);
         for ord in 0..universe {
-            for_each_gram(self.text_of(ord as usize), |g| {
+            for_each_gram(self.store.text(ord).unwrap_or_default(), |g| {
                 if let Some(b) = slots.get(&g).and_then(|&slot| builders.get_mut(slot as usize)) {
                     b.push(ord);
                 }
@@ -176,9 +169,10 @@ impl SearchIndex {
         let skip = (page as usize - 1).saturating_mul(per_page as usize);
         let page_end = skip.saturating_add(per_page as usize);
         let Some(plan) = self.plan(q, today) else {
-            let items = self.docs.iter().skip(skip).take(per_page as usize).collect();
+            let end = page_end.min(self.len()) as u32;
+            let items = (skip.min(end as usize) as u32..end).filter_map(|o| self.store.hit(o)).collect();
             let facets = self.unfiltered_facets.clone();
-            return SearchResult { items, total: self.docs.len(), page, per_page, facets };
+            return SearchResult { items, total: self.len(), page, per_page, facets };
         };
         let key = SummaryKey::of(q, &plan.terms, today);
         let (ords, summary) = match self.summaries.get(&key) {
@@ -192,7 +186,7 @@ impl SearchIndex {
                 (ords, summary)
             }
         };
-        let items = ords.iter().skip(skip).take(per_page as usize).filter_map(|&o| self.docs.get(o as usize));
+        let items = ords.iter().skip(skip).take(per_page as usize).filter_map(|&o| self.store.hit(o));
         SearchResult {
             items: items.collect(),
             total: summary.total,
@@ -206,7 +200,7 @@ impl SearchIndex {
     /// ordinal range (tier), and the terms whose postings only suggest a match. `None` when the
     /// query constrains nothing.
     fn plan(&self, q: &SearchQuery, today: NaiveDate) -> Option<Plan<'_>> {
-        let mut range = 0..self.docs.len() as u32;
+        let mut range = 0..self.len() as u32;
         if let Some(tier) = q.tier {
             range = overlap(range, self.tier_range(tier));
         }
@@ -244,7 +238,7 @@ impl SearchIndex {
             }
         }
         let constrained = !plan.lists.is_empty() || plan.eligible.is_some() || plan.matches_nothing;
-        (constrained || plan.range.len() != self.docs.len()).then_some(plan)
+        (constrained || plan.range.len() != self.len()).then_some(plan)
     }
 
     /// The plan's matching ordinals in result order, at most `limit` of them.
@@ -254,9 +248,16 @@ impl SearchIndex {
         }
         let mut lists = plan.lists.clone();
         lists.extend(plan.eligible.as_deref());
-        let unproven: Vec<&str> =
-            plan.terms.iter().map(String::as_str).filter(|t| !posting_is_exact(t)).collect();
-        let mut verified = |ord: u32| unproven.iter().all(|t| self.text_of(ord as usize).contains(t));
+        let unproven: Vec<memchr::memmem::Finder<'_>> = plan
+            .terms
+            .iter()
+            .filter(|t| !posting_is_exact(t))
+            .map(|t| memchr::memmem::Finder::new(t.as_bytes()))
+            .collect();
+        let mut verified = |ord: u32| {
+            let text = self.store.text_bytes(ord);
+            unproven.iter().all(|t| t.find(text).is_some())
+        };
         intersect(&mut lists, plan.range.clone(), limit, &mut verified)
     }
 
@@ -267,10 +268,10 @@ impl SearchIndex {
         {
             return posting.clone();
         }
-        let mut builder = PostingBuilder::dense(self.docs.len() as u32);
+        let mut builder = PostingBuilder::dense(self.len() as u32);
         let candidates = self.tier_starts[Tier::Silver.rank()] as usize;
-        for (ord, doc) in self.docs.iter().enumerate().take(candidates) {
-            if is_flex_eligible(doc, day) {
+        for (ord, record) in self.store.records().iter().enumerate().take(candidates) {
+            if is_flex_eligible(record, day) {
                 builder.push(ord as u32);
             }
         }
@@ -303,15 +304,17 @@ impl SearchIndex {
         self.tier_starts[tier.rank()]..self.tier_starts[tier.rank() + 1]
     }
 
-    fn text_of(&self, ord: usize) -> &str {
-        self.texts.get(ord).map_or("", |t| t)
-    }
-
     /// Exact, case-sensitive slug match among published partners.
-    pub fn get_by_slug(&self, slug: &str) -> Option<&PartnerDoc> {
-        let i = self.slug_order.partition_point(|&o| self.docs[o as usize].slug.as_str() < slug);
-        let doc = self.docs.get(*self.slug_order.get(i)? as usize)?;
-        (doc.slug == slug).then_some(doc)
+    ///
+    /// # Errors
+    /// Only a damaged index fails here (see [`UnreadableDocument`]).
+    pub fn get_by_slug(&self, slug: &str) -> Result<Option<PartnerDoc>, UnreadableDocument> {
+        let slug_at = |i: usize| self.slug_order.get(i).and_then(|&o| self.store.slug(o));
+        let i = self.slug_order.partition_point(|&o| self.store.slug(o).is_some_and(|s| s.as_str() < slug));
+        match (slug_at(i), self.slug_order.get(i)) {
+            (Some(found), Some(&ord)) if found == slug => self.store.doc(ord).map(Some),
+            _ => Ok(None),
+        }
     }
 
     /// Drops the kept query summaries, so the next searches count everything again (what a
@@ -327,16 +330,16 @@ impl SearchIndex {
 
     /// Number of searchable (published) partners.
     pub fn len(&self) -> usize {
-        self.docs.len()
+        self.store.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
+        self.len() == 0
     }
 
-    /// Published partners in result order.
-    pub fn docs(&self) -> &[PartnerDoc] {
-        &self.docs
+    /// Published partners in result order, each rebuilt as it is reached.
+    pub fn docs(&self) -> impl Iterator<Item = Result<PartnerDoc, UnreadableDocument>> + '_ {
+        (0..self.len() as u32).map(|ord| self.store.doc(ord))
     }
 
     /// Approximate heap held by the index, for capacity planning and a metrics gauge.
@@ -344,43 +347,25 @@ impl SearchIndex {
         self.heap_parts().iter().map(|(_, bytes)| bytes).sum()
     }
 
-    /// [`Self::heap_bytes`] by part: the shown documents, the normalised text, the gram keys and
-    /// postings, the code postings and the slug order.
-    pub fn heap_parts(&self) -> [(&'static str, usize); 5] {
-        let strings = |v: &[String]| v.iter().map(|s| s.capacity() + size_of::<String>()).sum::<usize>();
-        let docs: usize = self
-            .docs
-            .iter()
-            .map(|d| {
-                let own = d.slug.capacity()
-                    + d.name_ja.capacity()
-                    + d.name_en.capacity()
-                    + d.description_ja.capacity()
-                    + d.description_en.capacity()
-                    + d.country.capacity();
-                let web = d.website.as_ref().map_or(0, String::capacity);
-                own + web + strings(&d.regions) + strings(&d.languages) + strings(&d.services)
-            })
-            .sum::<usize>()
-            + self.docs.capacity() * size_of::<PartnerDoc>();
+    /// [`Self::heap_bytes`] by part: the documents (records, normalised text, what rebuilds the
+    /// shown fields, code spellings), the gram keys and postings, the code postings, the slug order.
+    pub fn heap_parts(&self) -> Vec<(&'static str, usize)> {
         let grams = self.gram_keys.capacity() * 8
             + self.gram_postings.iter().map(|p| p.heap_bytes() + size_of::<Posting>()).sum::<usize>();
         let codes = [&self.country, &self.region, &self.language, &self.service].map(CodeField::heap_bytes);
-        let texts = self.texts.iter().map(|t| t.len() + size_of::<Box<str>>()).sum::<usize>();
-        [
-            ("documents", docs),
-            ("text", texts),
+        let mut parts = self.store.heap_parts().to_vec();
+        parts.extend([
             ("grams", grams),
-            ("codes", codes.iter().sum()),
+            ("code postings", codes.iter().sum()),
             ("slug order", self.slug_order.capacity() * 4),
-        ]
+        ]);
+        parts
     }
 }
 
 /// What an index is made of, apart from its caches (see [`SearchIndex::assemble`]).
 struct Parts {
-    docs: Vec<PartnerDoc>,
-    texts: Vec<Box<str>>,
+    store: DocStore,
     gram_keys: Vec<u64>,
     gram_postings: Vec<Posting>,
     slug_order: Vec<u32>,

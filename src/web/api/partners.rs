@@ -16,7 +16,7 @@ use crate::cache::BoundedCache;
 use crate::domain::Portal;
 use crate::domain::actor::Origin;
 use crate::domain::error::Error;
-use crate::domain::partners::search_index::{Facets, PartnerDoc};
+use crate::domain::partners::search_index::{Facets, Hit};
 use crate::web::error::WebError;
 use crate::web::i18n::Lang;
 use crate::web::partner_view::PublicPartner;
@@ -81,11 +81,15 @@ struct ItemKey {
 }
 
 impl SearchJson {
-    fn item(&self, key: ItemKey, doc: &PartnerDoc) -> Result<Arc<str>, serde_json::Error> {
+    /// A result's JSON, rebuilding the partner only when it is not kept.
+    fn item(&self, key: ItemKey, hit: &Hit<'_>) -> Result<Arc<str>, Error> {
         if let Some(json) = self.items.get(&key) {
             return Ok(json);
         }
-        let json: Arc<str> = serde_json::to_string(&PublicPartner::of(doc, key.lang, key.today))?.into();
+        let doc = hit.doc()?;
+        let json: Arc<str> = serde_json::to_string(&PublicPartner::of(&doc, key.lang, key.today))
+            .map_err(Error::internal)?
+            .into();
         self.items.insert(key, json.clone());
         Ok(json)
     }
@@ -130,12 +134,12 @@ fn search(
     // `{"items":[…],"total":…,"page":…,"per_page":…,"facets":{…}}`, assembled from the kept pieces.
     let mut body = Vec::with_capacity(16 * 1024);
     body.extend_from_slice(b"{\"items\":[");
-    for (i, doc) in result.items.iter().enumerate() {
+    for (i, hit) in result.items.iter().enumerate() {
         if i > 0 {
             body.push(b',');
         }
-        let key = ItemKey { directory: index.generation(), id: doc.id, lang, today };
-        body.extend_from_slice(json.item(key, doc).map_err(internal)?.as_bytes());
+        let key = ItemKey { directory: index.generation(), id: hit.id, lang, today };
+        body.extend_from_slice(json.item(key, hit)?.as_bytes());
     }
     body.extend_from_slice(b"],");
     let counts = format!(
@@ -159,9 +163,9 @@ struct PartnerProfile<'a> {
 #[get("/partners/<slug>")]
 fn profile(portal: &State<Portal>, lang: Lang, slug: &str) -> Result<RawJson<String>, WebError> {
     let index = portal.directory.snapshot();
-    let doc = index.get_by_slug(slug).ok_or(Error::NotFound)?;
+    let doc = index.get_by_slug(slug).map_err(Error::from)?.ok_or(Error::NotFound)?;
     let profile = PartnerProfile {
-        card: PublicPartner::of(doc, lang, portal.today()),
+        card: PublicPartner::of(&doc, lang, portal.today()),
         description_ja: &doc.description_ja,
         description_en: &doc.description_en,
     };

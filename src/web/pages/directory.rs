@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::cache::BoundedCache;
-use crate::web::view::{Template, Views, describe};
+use crate::web::view::{Template, Views};
 use rocket::http::Status;
 use rocket::response::content::RawHtml;
 use rocket::{State, get, routes};
@@ -21,7 +21,7 @@ use crate::web::search_params::SearchParams;
 mod facets;
 mod fragments;
 use facets::{FacetLinks, href};
-use fragments::{FormList, SearchFragments, card};
+use fragments::{FormList, SearchFragments, card, render_failed};
 
 /// A search page, as rendered or as kept.
 type SearchPage = (Status, RawHtml<Arc<[u8]>>);
@@ -88,12 +88,8 @@ fn search_page(
         Err(other) => return Err(other.into()),
     };
     let result = index.search(&query, today);
-    let failed = |e: tera::Error| {
-        tracing::error!(error = %describe(&e), "the search page failed to render");
-        WebError(Error::internal(e))
-    };
-    let cards =
-        cache.fragments.cards(views, &result.items, index.generation(), page.lang, today).map_err(failed)?;
+    let failed = |e: tera::Error| WebError(render_failed(e));
+    let cards = cache.fragments.cards(views, &result.items, index.generation(), page.lang, today)?;
     let mut options = serde_json::Map::new();
     for list in FormList::ALL {
         let html = cache.fragments.options(views, list, &params, page.lang).map_err(failed)?;
@@ -154,13 +150,13 @@ fn search(
 #[get("/partners/<slug>")]
 fn profile(portal: &State<Portal>, page: Page, slug: &str) -> Result<Template, WebError> {
     let index = portal.directory.snapshot();
-    let doc = index.get_by_slug(slug).ok_or(Error::NotFound)?;
+    let doc = index.get_by_slug(slug).map_err(Error::from)?.ok_or(Error::NotFound)?;
     let today = portal.today();
     let description = if page.lang == Lang::Ja { &doc.description_ja } else { &doc.description_en };
     Ok(page.render(
         "directory/partner",
         serde_json::json!({
-            "partner": card(doc, page.lang, today),
+            "partner": card(&doc, page.lang, today),
             "description": description,
             "website": doc.website,
         }),

@@ -58,7 +58,7 @@ fn choices(lang: Lang) -> serde_json::Value {
 pub(super) fn partner_card(portal: &Portal, slug: &str, lang: Lang) -> Result<serde_json::Value, Error> {
     let index = portal.directory.snapshot();
     let doc =
-        index.get_by_slug(slug).filter(|d| is_flex_eligible(d, portal.today())).ok_or(Error::NotFound)?;
+        index.get_by_slug(slug)?.filter(|d| is_flex_eligible(d, portal.today())).ok_or(Error::NotFound)?;
     Ok(
         serde_json::json!({ "slug": doc.slug, "name": if lang == Lang::Ja { &doc.name_ja } else { &doc.name_en } }),
     )
@@ -234,13 +234,12 @@ fn sent(portal: &State<Portal>, page: Page, jar: &CookieJar<'_>) -> Result<Templ
         .partners
         .iter()
         .map(|slug| {
-            let name = index.get_by_slug(slug).map_or_else(
-                || slug.clone(),
-                |d| if page.lang == Lang::Ja { d.name_ja.clone() } else { d.name_en.clone() },
-            );
-            serde_json::json!({ "slug": slug, "name": name })
+            let name = index
+                .get_by_slug(slug)?
+                .map_or_else(|| slug.clone(), |d| if page.lang == Lang::Ja { d.name_ja } else { d.name_en });
+            Ok(serde_json::json!({ "slug": slug, "name": name }))
         })
-        .collect();
+        .collect::<Result<_, Error>>()?;
     Ok(page.render(
         "public/quote_request_sent",
         serde_json::json!({

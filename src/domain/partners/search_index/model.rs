@@ -118,9 +118,9 @@ pub struct Facets {
     pub service: Vec<(String, usize)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SearchResult<'a> {
-    pub items: Vec<&'a PartnerDoc>,
+    pub items: Vec<super::Hit<'a>>,
     pub total: usize,
     /// The page and page size actually applied after clamping, for rendering pagination.
     pub page: u32,

@@ -127,15 +127,3 @@ impl std::hash::Hasher for GramHasher {
 }
 
 pub(super) type GramMap<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<GramHasher>>;
-
-/// The text a document is searched by: each field normalised on its own, then joined.
-pub(super) fn searchable_text(fields: &[&str]) -> String {
-    let mut out = String::new();
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(FIELD_SEPARATOR);
-        }
-        out.push_str(&normalize(field));
-    }
-    out
-}

@@ -13,16 +13,16 @@ use serde::{Deserialize, Serialize};
 
 use super::SearchIndex;
 use super::codes::CodeField;
-use super::model::{Facets, PartnerDoc};
+use super::model::Facets;
 use super::postings::Posting;
+use super::store::DocStore;
 
 /// Bumped whenever the index's shape changes, so an old snapshot is never misread.
-pub(super) const FORMAT: u32 = 1;
+pub(super) const FORMAT: u32 = 2;
 
 #[derive(Serialize)]
 struct Written<'a> {
-    docs: &'a [PartnerDoc],
-    texts: &'a [Box<str>],
+    store: &'a DocStore,
     gram_keys: &'a [u64],
     gram_postings: &'a [Posting],
     slug_order: &'a [u32],
@@ -33,8 +33,7 @@ struct Written<'a> {
 
 #[derive(Deserialize)]
 struct Stored {
-    docs: Vec<PartnerDoc>,
-    texts: Vec<Box<str>>,
+    store: DocStore,
     gram_keys: Vec<u64>,
     gram_postings: Vec<Posting>,
     slug_order: Vec<u32>,
@@ -49,6 +48,8 @@ pub enum SnapshotError {
     Io(#[from] std::io::Error),
     #[error("snapshot encoding: {0}")]
     Encoding(#[from] postcard::Error),
+    #[error("snapshot holds documents that do not read back")]
+    Unsound,
 }
 
 impl SearchIndex {
@@ -63,8 +64,7 @@ impl SearchIndex {
         let [country, region, language, service] =
             [&self.country, &self.region, &self.language, &self.service];
         let written = Written {
-            docs: &self.docs,
-            texts: &self.texts,
+            store: &self.store,
             gram_keys: &self.gram_keys,
             gram_postings: &self.gram_postings,
             slug_order: &self.slug_order,
@@ -99,10 +99,12 @@ impl SearchIndex {
         input.read_to_end(&mut body)?;
         let read: Stored = postcard::from_bytes(&body)?;
         drop(body);
+        if !read.store.is_sound() {
+            return Err(SnapshotError::Unsound);
+        }
         let [country, region, language, service] = read.codes;
         Ok(Some(SearchIndex::assemble(super::Parts {
-            docs: read.docs,
-            texts: read.texts,
+            store: read.store,
             gram_keys: read.gram_keys,
             gram_postings: read.gram_postings,
             slug_order: read.slug_order,
@@ -120,7 +122,7 @@ impl SearchIndex {
 mod tests {
     use chrono::NaiveDate;
 
-    use super::super::model::{SearchQuery, Tier};
+    use super::super::model::{PartnerDoc, SearchQuery, Tier};
     use super::*;
 
     fn docs() -> Vec<PartnerDoc> {
@@ -157,7 +159,8 @@ mod tests {
             .iter()
             .map(|q| {
                 let r = index.search(q, today);
-                (r.items.iter().map(|d| d.slug.clone()).collect(), r.total, (*r.facets).clone())
+                let slugs = r.items.iter().map(|h| h.doc().map(|d| d.slug).unwrap_or_default()).collect();
+                (slugs, r.total, (*r.facets).clone())
             })
             .collect()
     }
@@ -169,7 +172,11 @@ mod tests {
         built.write_snapshot("db:7:200:123", &mut file).unwrap();
         let read = SearchIndex::read_snapshot("db:7:200:123", file.as_slice()).unwrap().unwrap();
         assert_eq!(answers(&read), answers(&built));
-        assert_eq!(read.get_by_slug("p3").map(|d| &d.name_en), built.get_by_slug("p3").map(|d| &d.name_en));
+        assert_eq!(read.get_by_slug("p3").unwrap(), built.get_by_slug("p3").unwrap());
+        assert_eq!(
+            read.docs().collect::<Result<Vec<_>, _>>().unwrap(),
+            built.docs().collect::<Result<Vec<_>, _>>().unwrap()
+        );
         assert_ne!(read.generation(), built.generation(), "a read index is a new generation");
     }
 
@@ -183,5 +190,15 @@ mod tests {
         let cut = &file[..file.len() / 2];
         assert!(SearchIndex::read_snapshot("db:7:200:123", cut).is_err());
         assert!(SearchIndex::read_snapshot("db:7:200:123", &file[..2]).is_err());
+    }
+
+    #[test]
+    fn a_saved_index_whose_documents_do_not_read_back_is_an_error() {
+        let mut built = SearchIndex::build(docs());
+        built.store.damage();
+        let mut file = Vec::new();
+        built.write_snapshot("db:7:200:123", &mut file).unwrap();
+        let read = SearchIndex::read_snapshot("db:7:200:123", file.as_slice());
+        assert!(matches!(read, Err(SnapshotError::Unsound)), "{:?}", read.err());
     }
 }

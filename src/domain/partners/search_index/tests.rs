@@ -49,7 +49,7 @@ fn text(t: &str) -> SearchQuery {
 }
 
 fn slugs(r: &SearchResult<'_>) -> Vec<String> {
-    let mut v: Vec<String> = r.items.iter().map(|d| d.slug.clone()).collect();
+    let mut v: Vec<String> = r.items.iter().map(|h| h.doc().unwrap().slug).collect();
     v.sort();
     v
 }
@@ -218,7 +218,7 @@ fn all_pages(idx: &SearchIndex, q: &SearchQuery) -> Vec<String> {
         if r.items.is_empty() {
             break;
         }
-        out.extend(r.items.iter().map(|d| d.slug.clone()));
+        out.extend(r.items.iter().map(|h| h.doc().unwrap().slug));
     }
     out
 }
@@ -323,7 +323,7 @@ fn agrees_with_brute_force_on_random_directories() {
         };
         let expected = reference(&docs, &q, today());
         let r = idx.search(&q, today());
-        let got: Vec<String> = r.items.iter().map(|d| d.slug.clone()).collect();
+        let got: Vec<String> = r.items.iter().map(|h| h.doc().unwrap().slug).collect();
         assert_eq!(got, expected[..expected.len().min(MAX_PER_PAGE as usize)], "query {q:?}");
         assert_eq!(r.total, expected.len());
         assert_eq!(folded(&r.facets), folded(&reference_facets(&docs, &expected)), "facets for {q:?}");
@@ -331,7 +331,7 @@ fn agrees_with_brute_force_on_random_directories() {
         // above, and only the matches up to this page are gathered.
         let later = SearchQuery { page: 2, per_page: 7, ..q.clone() };
         let r2 = idx.search(&later, today());
-        let got: Vec<String> = r2.items.iter().map(|d| d.slug.clone()).collect();
+        let got: Vec<String> = r2.items.iter().map(|h| h.doc().unwrap().slug).collect();
         assert_eq!(got, expected[expected.len().min(7)..expected.len().min(14)], "page 2 of {q:?}");
         assert_eq!(r2.total, expected.len());
         assert_eq!(r2.facets, r.facets);

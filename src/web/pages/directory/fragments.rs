@@ -12,13 +12,14 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::cache::BoundedCache;
+use crate::domain::error::Error;
 use crate::domain::partners::is_flex_eligible;
-use crate::domain::partners::search_index::PartnerDoc;
+use crate::domain::partners::search_index::{Hit, PartnerDoc};
 use crate::web::choices;
 use crate::web::i18n::Lang;
 use crate::web::partner_view::{country_name, language_labels, region_labels, service_labels};
 use crate::web::search_params::SearchParams;
-use crate::web::view::{Template, Views};
+use crate::web::view::{Template, Views, describe};
 
 #[derive(Serialize)]
 pub struct Card<'a> {
@@ -146,36 +147,41 @@ impl Default for SearchFragments {
     }
 }
 
+/// A page or fragment that failed to render: the template's whole error chain is logged.
+pub fn render_failed(e: tera::Error) -> Error {
+    tracing::error!(error = %describe(&e), "the search page failed to render");
+    Error::internal(e)
+}
+
 /// A fragment template's final line break ends the file, not the fragment.
 fn fragment(rendered: String) -> Arc<str> {
     Arc::from(rendered.strip_suffix('\n').unwrap_or(&rendered))
 }
 
 impl SearchFragments {
-    /// The result cards of `docs` as the page's result list shows them, one after the other.
+    /// The result cards of `hits` as the page's result list shows them, one after the other; a
+    /// partner is rebuilt from the index only when its card is not kept.
     ///
     /// # Errors
-    /// The card template failed to render.
+    /// The card template failed to render, or the index could not give a partner back.
     pub fn cards(
         &self,
         views: &Views,
-        docs: &[&PartnerDoc],
+        hits: &[Hit<'_>],
         directory: u64,
         lang: Lang,
         today: NaiveDate,
-    ) -> Result<String, tera::Error> {
-        let mut out = String::with_capacity(docs.len() * 640);
-        for doc in docs {
-            let key = CardKey { directory, id: doc.id, lang, today };
+    ) -> Result<String, Error> {
+        let mut out = String::with_capacity(hits.len() * 640);
+        for hit in hits {
+            let key = CardKey { directory, id: hit.id, lang, today };
             let html = match self.cards.get(&key) {
                 Some(html) => html,
                 None => {
-                    let html = fragment(render(
-                        views,
-                        "directory/card",
-                        lang,
-                        serde_json::json!({ "p": card(doc, lang, today) }),
-                    )?);
+                    let doc = hit.doc()?;
+                    let context = serde_json::json!({ "p": card(&doc, lang, today) });
+                    let html =
+                        fragment(render(views, "directory/card", lang, context).map_err(render_failed)?);
                     self.cards.insert(key, html.clone());
                     html
                 }

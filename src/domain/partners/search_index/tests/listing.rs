@@ -39,8 +39,12 @@ fn order_is_tier_then_name_then_slug_regardless_of_input_order() {
     let expected = ["z", "g", "a1", "a2", "b", "m"];
     for _ in 0..docs.len() {
         let idx = SearchIndex::build(docs.clone());
-        let got: Vec<&str> =
-            idx.search(&SearchQuery::default(), today()).items.iter().map(|d| &*d.slug).collect();
+        let got: Vec<String> = idx
+            .search(&SearchQuery::default(), today())
+            .items
+            .iter()
+            .map(|h| h.doc().unwrap().slug)
+            .collect();
         assert_eq!(got, expected);
         docs.rotate_left(1);
     }
@@ -60,7 +64,7 @@ fn pagination_clamps_and_covers_every_match_once() {
     assert_eq!((beyond.items.len(), beyond.total, beyond.per_page), (0, 48, MAX_PER_PAGE));
     let zero = idx.search(&SearchQuery { page: 0, per_page: 0, ..q.clone() }, today());
     assert_eq!((zero.page, zero.per_page, zero.items.len()), (1, 1, 1));
-    assert_eq!(zero.items[0].slug, everything[0]);
+    assert_eq!(zero.items[0].doc().unwrap().slug, everything[0]);
     let big = idx.search(&SearchQuery { per_page: 1000, ..q }, today());
     assert_eq!((big.per_page, big.items.len()), (MAX_PER_PAGE, 48));
 }
@@ -112,9 +116,10 @@ fn unpublished_docs_are_not_searchable_or_gettable() {
     hidden.published = false;
     let idx = SearchIndex::build(vec![hidden, doc("shown", "東京", "Shown", Tier::Gold)]);
     assert_eq!(idx.len(), 1);
-    assert!(idx.get_by_slug("hidden").is_none());
-    assert_eq!(idx.get_by_slug("shown").map(|d| d.name_en.as_str()), Some("Shown"));
-    assert!(idx.get_by_slug("show").is_none() && idx.get_by_slug("zzz").is_none());
+    assert!(idx.get_by_slug("hidden").unwrap().is_none());
+    assert_eq!(idx.get_by_slug("shown").unwrap().map(|d| d.name_en), Some("Shown".to_owned()));
+    assert!(idx.get_by_slug("show").unwrap().is_none() && idx.get_by_slug("zzz").unwrap().is_none());
+    assert!(idx.get_by_slug("").unwrap().is_none() && idx.get_by_slug("SHOWN").unwrap().is_none());
     assert_eq!(slugs(&idx.search(&text("東京"), today())), ["shown"]);
     assert_eq!(idx.search(&SearchQuery::default(), today()).facets.tier, [(Tier::Gold, 1)]);
 }
