@@ -3,8 +3,8 @@
 # the same run on the same machine. Builds release binaries, generates deterministic directories
 # with `flexportal demo-data`, serves them on SQLite and PostgreSQL, and drives each endpoint with
 # wrk (2 threads, 64 connections). Prints a table: endpoint, requests/s, p50, p99, ratio to the
-# baseline, resident memory of the server afterwards; after the mixed JSON and HTML load, the
-# server's resident and peak memory.
+# baseline (measured again before each database and size), resident memory of the server
+# afterwards; after the mixed JSON and HTML load, the server's resident and peak memory.
 #
 # Release binaries go to $CARGO_TARGET_DIR (default target/) and are copied into a private folder
 # before anything runs, so a build someone else starts in a shared target folder cannot swap them.
@@ -53,14 +53,18 @@ run_wrk() {
   echo "$rps $p50 $p99 ${errors:-0}"
 }
 
-BASELINE_PORT=$BASELINE_PORT "$WORK/rocket-baseline" >/dev/null 2>&1 &
-BASELINE_PID=$!
-wait_for "http://127.0.0.1:$BASELINE_PORT/hello"
-read -r base_rps base_p50 base_p99 _ < <(run_wrk "http://127.0.0.1:$BASELINE_PORT/json")
-kill $BASELINE_PID; wait $BASELINE_PID 2>/dev/null || true
+# The baseline is measured again before each database and size, so a ratio compares figures taken
+# minutes apart, not the whole run apart: this machine's speed drifts over a run of twenty minutes.
+measure_baseline() {
+  BASELINE_PORT=$BASELINE_PORT "$WORK/rocket-baseline" >/dev/null 2>&1 &
+  local pid=$!
+  wait_for "http://127.0.0.1:$BASELINE_PORT/hello"
+  read -r base_rps base_p50 base_p99 _ < <(run_wrk "http://127.0.0.1:$BASELINE_PORT/json")
+  kill $pid; wait $pid 2>/dev/null || true
+  printf '%-9s %-8s %-58s %10s %9s %9s %7s %8s %7s\n' - - "baseline: bare Rocket GET /json (20 objects)" "$base_rps" "$base_p50" "$base_p99" "1.00" - -
+}
 
 printf '\n%-9s %-8s %-58s %10s %9s %9s %7s %8s %7s\n' db partners endpoint "req/s" p50 p99 ratio "rss MiB" errors
-printf '%-9s %-8s %-58s %10s %9s %9s %7s %8s %7s\n' - - "baseline: bare Rocket GET /json (20 objects)" "$base_rps" "$base_p50" "$base_p99" "1.00" - -
 
 ENDPOINTS=(
   "/api/v1/partners"
@@ -107,6 +111,7 @@ for size in $SIZES; do
         kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true
       fi
     done
+    measure_baseline
     for endpoint in "${ENDPOINTS[@]}"; do
       curl -fs "http://127.0.0.1:$PORT$endpoint" >/dev/null   # warm up and check it answers 200
       read -r rps p50 p99 errors < <(run_wrk "http://127.0.0.1:$PORT$endpoint")
