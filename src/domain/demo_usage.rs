@@ -3,7 +3,7 @@
 //! ingestion as Autodesk's reports, so balances, deficits, roll-ups and the ledger are real and the
 //! reconciliation passes. Deterministic for a seed.
 
-use chrono::{Datelike, Duration, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use uuid::Uuid;
 
 use super::Portal;
@@ -94,9 +94,12 @@ pub async fn seed_usage(
 ) -> Result<u64> {
     let domain = format!("dev{}.example", &customer.simple().to_string()[..8]);
     let developers = developers(portal, staff, customer, &domain).await?;
+    // The rhythm is the customer's: weekdays and working hours on their own calendar and clock.
+    let zone = super::customers::get_customer(portal, staff, customer).await?.time_zone;
     let now = portal.clock.now();
-    let start = now - Duration::days(DAYS);
-    let days: Vec<_> = (0..DAYS).map(|d| start + Duration::days(d)).collect();
+    let today = now.with_timezone(&zone).date_naive();
+    let start = today - Duration::days(DAYS);
+    let days: Vec<NaiveDate> = (0..DAYS).map(|d| start + Duration::days(d)).collect();
     let total_weight: u64 = days.iter().map(|d| weight(d.weekday())).sum();
     let mut rng = Rng(seed ^ customer.as_u128() as u64);
     let mut applied = 0;
@@ -117,7 +120,10 @@ pub async fn seed_usage(
             })
             .copied()
             .unwrap_or(start);
-        let at = (day + Duration::seconds(i64::try_from(rng.below(9 * 3600)).unwrap_or(0))).min(now);
+        let seconds = i64::try_from(rng.below(9 * 3600)).unwrap_or(0);
+        // Working hours: nine hours from nine in the morning.
+        let local = day.and_time(NaiveTime::MIN) + Duration::hours(9) + Duration::seconds(seconds);
+        let at = zone.from_local_datetime(&local).earliest().map_or(now, |t| t.with_timezone(&Utc)).min(now);
         let (api, app, cost) = APIS[usize::try_from(rng.below(APIS.len() as u64)).unwrap_or(0)];
         let thousandths =
             cost / 2 + i64::try_from(rng.below(u64::try_from(cost).unwrap_or(1))).unwrap_or(0) + 1;
